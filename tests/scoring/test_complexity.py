@@ -1,0 +1,208 @@
+import time
+
+import pytest
+import spacy
+
+from assessor.errors import DataError
+from assessor.scoring import complexity
+from assessor.scoring.complexity import Complexity, measure, repetition
+from assessor.scoring.nlp import MODEL_PACKAGE, get_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_nlp()
+
+
+def m(nlp, text: str) -> Complexity:
+    return measure(nlp(text))
+
+
+@pytest.mark.parametrize("text, sentences, words", [
+    ("I like tea. You like coffee.", 2, 6),
+    ("Hello!", 1, 1),
+    ("Thanks for your email. We will call you, Mr Smith, tomorrow.", 2, 11),
+    ("", 0, 0),
+])
+def test_sentences_and_words(nlp, text, sentences, words):
+    c = m(nlp, text)
+    assert (c.sentences, c.words) == (sentences, words)
+
+
+def test_sentence_length_mean_and_sd(nlp):
+    c = m(nlp, "I like tea. I like hot green tea very much.")
+    assert c.mean_sentence_length == pytest.approx(5.0)
+    assert c.sd_sentence_length == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("text, form", [
+    ("I have finished the report.", "present_perfect"),
+    ("He had left before I arrived.", "past_perfect"),
+    ("She was reading a book.", "progressive"),
+    ("You must call us today.", "modal"),
+    ("We will send a new one.", "future"),
+    ("If it rains, we will stay home.", "conditional"),
+    ("I worked yesterday.", "past"),
+    ("He works here.", "present"),
+    ("The order was sent on Monday.", "passive"),
+    ("Please call us.", "imperative"),
+])
+def test_verb_forms(nlp, text, form):
+    assert form in m(nlp, text).verb_forms
+
+
+def test_verb_form_variety_counts_distinct_forms(nlp):
+    simple = m(nlp, "I work here. I like it. It is good.")
+    varied = m(nlp, "I have worked here since May. I was helping a client when you called. "
+                    "If you had asked, I would have stayed. The report was sent.")
+    assert simple.verb_form_variety == 1
+    assert varied.verb_form_variety >= 5
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("However, the parcel is late.", (("however", "B1"),)),
+    ("I came since I was asked.", (("since", "B1"),)),
+    ("I have lived here since 2010.", ()),                # preposition, not a connector
+    ("It is so good.", ()),                               # intensifier
+    ("It rained, so we stayed home.", (("so", "A2"),)),
+    ("Even though it rained, we went out.", (("even though", "B1"),)),
+    ("This is my first job.", ()),
+    ("Therefore, we apologise. Nevertheless, we cannot refund it.",
+     (("therefore", "B2"), ("nevertheless", "B2"))),
+])
+def test_connectors(nlp, text, expected):
+    assert m(nlp, text).connectors == expected
+
+
+def test_connector_count_counts_every_use(nlp):
+    c = m(nlp, "I called and I wrote and I waited.")
+    assert c.connectors == (("and", "A1"),)
+    assert c.connector_count == 2
+    assert c.connector_variety == 1
+
+
+@pytest.mark.parametrize("text, subordinate", [
+    ("He is right.", False),
+    ("I think that he is right.", True),
+    ("The man who called yesterday is angry.", True),
+    ("Although it was late, we answered.", True),
+])
+def test_subordination(nlp, text, subordinate):
+    c = m(nlp, text)
+    assert (c.subordination_ratio > 0) is subordinate
+    assert c.clauses >= 1 + subordinate
+
+
+def test_coordination(nlp):
+    assert m(nlp, "I came and I saw.").coordination_ratio == pytest.approx(0.5)
+    assert m(nlp, "I came.").coordination_ratio == 0.0
+
+
+@pytest.mark.parametrize("text, share", [
+    ("The letter was written by John.", 1.0),
+    ("John wrote the letter.", 0.0),
+])
+def test_passive_share(nlp, text, share):
+    assert m(nlp, text).passive_share == pytest.approx(share)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The car is fast.", 0.0),
+    ("The big red car is fast.", 2.0),
+    ("The big red car of my father is fast.", 2.0),  # car: big, red, of; father: my
+])
+def test_np_complexity(nlp, text, expected):
+    assert m(nlp, text).np_complexity == pytest.approx(expected)
+
+
+def test_depth(nlp):
+    flat = m(nlp, "Dogs bark.")
+    deep = m(nlp, "The customer who ordered the phone that we sent last week says that it "
+                  "does not work because the battery is broken.")
+    assert (flat.max_depth, flat.mean_depth) == (1, 1.0)
+    assert deep.max_depth >= 4 and deep.mean_depth > flat.mean_depth
+
+
+def test_run_on_and_missing_punctuation(nlp):
+    run_on = " ".join(["i am writing to you because i want the money back"] * 5)
+    c = m(nlp, run_on)
+    assert c.words == 55
+    assert c.max_words_without_punct == 55
+    assert c.punctuation_per_sentence == 0.0
+    assert c.end_punctuation_share == 0.0
+    assert c.long_sentence_share > 0
+    tidy = m(nlp, "I am writing to you. I want my money back, please.")
+    assert tidy.end_punctuation_share == 1.0
+    assert tidy.max_words_without_punct == 5
+    assert tidy.long_sentence_share == 0.0
+
+
+@pytest.mark.parametrize("text, share", [
+    ("PLEASE HELP ME NOW", 1.0),
+    ("Please help me now", 0.0),
+    ("I need HELP with my order", 0.2),   # one word of five counted (I is one letter)
+])
+def test_all_caps_share(nlp, text, share):
+    assert m(nlp, text).all_caps_share == pytest.approx(share)
+
+
+@pytest.mark.parametrize("text, sentence_share, ngram_share", [
+    ("I like my job a lot. I like my job a lot.", 0.5, 3 / 9),
+    ("I like my job a lot. The team is very kind.", 0.0, 0.0),
+    ("Thank you. Thank you.", 0.0, 0.0),   # too short to count as padding
+    ("", 0.0, 0.0),
+])
+def test_repetition(nlp, text, sentence_share, ngram_share):
+    for given in (text, nlp(text)):
+        r = repetition(given)
+        assert r.repeated_sentence_share == pytest.approx(sentence_share)
+        assert r.repeated_ngram_share == pytest.approx(ngram_share)
+    c = m(nlp, text)
+    assert c.repeated_sentence_share == pytest.approx(sentence_share)
+
+
+def test_to_dict_is_plain_and_rounded(nlp):
+    d = m(nlp, "However, I have checked your order. It was sent on Monday.").to_dict()
+    assert d["connectors"] == [{"phrase": "however", "cefr": "B1"}]
+    assert isinstance(d["verb_forms"], list)
+    assert d["words"] == 11
+    assert all(round(v, 4) == v for v in d.values() if isinstance(v, float))
+
+
+def test_factory_sets_doc_extension():
+    nlp = spacy.load(MODEL_PACKAGE, exclude=["ner"])
+    nlp.add_pipe("assessor_complexity")
+    doc = nlp("We are sorry. The parcel will arrive tomorrow.")
+    assert isinstance(doc._.complexity, Complexity)
+    assert doc._.complexity.sentences == 2
+
+
+@pytest.mark.parametrize("raw", [
+    "not json", '{"connectors": [{"phrase": "so"}]}', '{"other": []}',
+])
+def test_malformed_connectors_file(raw):
+    with pytest.raises(DataError):
+        complexity._parse_connectors(raw)
+
+
+def test_shipped_connectors_are_valid():
+    index = complexity.connectors_index()
+    levels = {c.cefr for opts in index.values() for c in opts}
+    assert levels <= {"A1", "A2", "B1", "B2", "C1", "C2"}
+    assert {"however", "although", "therefore"} <= set(index)
+
+
+def test_fast_enough_for_250_words(nlp):
+    text = ("Thank you for your email about the delayed order. I am sorry that the parcel has "
+            "not arrived yet, and I understand how frustrating this must be. I have checked "
+            "the tracking number, which shows that it was sent on Monday. ") * 6
+    doc = nlp(text)
+    assert 240 <= measure(doc).words <= 300
+    best = min(_timed(measure, doc) for _ in range(20))
+    assert best < 0.003
+
+
+def _timed(fn, arg) -> float:
+    start = time.perf_counter()
+    fn(arg)
+    return time.perf_counter() - start
