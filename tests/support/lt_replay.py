@@ -199,7 +199,8 @@ class LTReplay:
         self.stopping.clear()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.replay = self
-        self._thread = threading.Thread(target=self._server.serve_forever,
+        # A short poll interval keeps stop() quick.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name="lt-replay", daemon=True)
         self._thread.start()
         return self
