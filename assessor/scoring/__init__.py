@@ -1,0 +1,68 @@
+"""The scoring core: text (and an optional task prompt) in, a versioned result out.
+
+Pure Python over spaCy; it never imports Flask. The web layer, the background
+jobs and the command line all call :func:`score`.
+"""
+from __future__ import annotations
+
+import threading
+
+from .profiles import RoleProfile, get_profile
+from .settings import ScoringSettings
+from .types import SCHEMA_VERSION, Decision, Issue, Result, TraitScore
+
+__all__ = ["score", "configure", "Scorer", "ScoringSettings", "Result", "Issue", "Decision",
+           "TraitScore", "RoleProfile", "get_profile", "SCHEMA_VERSION"]
+
+_lock = threading.Lock()
+_default = None
+
+
+def configure(settings: ScoringSettings) -> None:
+    """Set the settings :func:`score` uses when none are passed (once per process)."""
+    global _default
+    from .scorer import Scorer
+    with _lock:
+        _default = Scorer(settings)
+
+
+def _default_scorer():
+    global _default
+    if _default is None:
+        from .scorer import Scorer
+        with _lock:
+            if _default is None:
+                _default = Scorer(ScoringSettings())
+    return _default
+
+
+def score(text: str, prompt: str | None = None, profile=None,
+          settings: ScoringSettings | None = None) -> Result:
+    """Score one answer.
+
+    ``profile`` is a role profile name (``"voice"``), a dict or a
+    :class:`RoleProfile`; with one, the result carries a decision.
+    Raises :class:`assessor.errors.InputError` for input that cannot be scored.
+    """
+    scorer = _default_scorer() if settings is None else _scorer_for(settings)
+    return scorer.score(text, prompt=prompt, profile=profile)
+
+
+_by_settings: dict = {}
+
+
+def _scorer_for(settings: ScoringSettings):
+    # One scorer per distinct settings, so engine state (the LanguageTool
+    # circuit breaker) survives between calls.
+    from .scorer import Scorer
+    with _lock:
+        if settings not in _by_settings:
+            _by_settings[settings] = Scorer(settings)
+        return _by_settings[settings]
+
+
+def __getattr__(name: str):
+    if name == "Scorer":
+        from .scorer import Scorer
+        return Scorer
+    raise AttributeError(name)

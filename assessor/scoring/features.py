@@ -1,0 +1,100 @@
+"""Turn the analysers' outputs into the flat, named numbers the level model reads.
+
+Every feature is a rate or a mean, never a raw count, so that padding an
+answer does not raise its level; length enters only as a capped logarithm.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from . import complexity, vocabulary
+from .types import CEFR_LEVELS, Issue
+
+_CEFR_NUM = {c: i + 1 for i, c in enumerate(CEFR_LEVELS)}
+_ISSUE_GROUPS = {
+    "grammar": ("grammar",),
+    "spelling": ("spelling",),
+    "punctuation": ("punctuation",),
+    "capitalisation": ("capitalisation",),
+    "style": ("style", "typography"),
+}
+_COMPLEXITY = ("mean_sentence_length", "sd_sentence_length", "mean_depth", "clauses_per_sentence",
+               "subordination_ratio", "coordination_ratio", "words_per_clause", "passive_share",
+               "long_sentence_share", "np_complexity", "end_punctuation_share",
+               "repeated_ngram_share", "all_caps_share")
+
+
+def _issue_rates(issues: list[Issue], words: int) -> dict[str, float]:
+    per = 100.0 / max(words, 1)
+    counts = Counter(i.category for i in issues)
+    out = {f"rate_{name}": per * sum(counts[c] for c in cats) for name, cats in _ISSUE_GROUPS.items()}
+    out["rate_all"] = per * len(issues)
+    # Error rates matter most at the low end; a log keeps one extra slip in a
+    # long text from mattering as much as the first few.
+    for name in ("grammar", "spelling", "all"):
+        out[f"log_rate_{name}"] = math.log1p(out[f"rate_{name}"])
+    return out
+
+
+def _complexity(cx: "complexity.Complexity") -> dict[str, float]:
+    out = {f"cx_{k}": float(getattr(cx, k)) for k in _COMPLEXITY}
+    out["cx_verb_form_variety"] = float(cx.verb_form_variety)
+    out["cx_connector_variety"] = math.log1p(cx.connector_variety)
+    levels = [_CEFR_NUM.get(c, 1) for _, c in cx.connectors]
+    out["cx_connector_level"] = max(levels) if levels else 0.0
+    return out
+
+
+def _vocabulary(vp: "vocabulary.VocabularyProfile") -> dict[str, float]:
+    out = {f"voc_{k.lower()}": float(v) for k, v in vp.proportions.items()}
+    out["voc_mtld"] = math.log(max(vp.mtld, 1.0))
+    out["voc_mean_zipf"] = vp.mean_zipf
+    out["voc_rare_share"] = vp.rare_share
+    weights = sum(vp.proportions.get(c, 0.0) for c in CEFR_LEVELS)
+    out["voc_mean_level"] = (sum(_CEFR_NUM[c] * vp.proportions.get(c, 0.0) for c in CEFR_LEVELS)
+                             / weights) if weights else 0.0
+    return out
+
+
+def _surface(doc: Doc, words: int) -> dict[str, float]:
+    alpha = [t for t in doc if t.is_alpha]
+    n = max(len(alpha), 1)
+    sents = list(doc.sents)
+    verbless = sum(1 for s in sents if not any(t.pos_ in ("VERB", "AUX") for t in s))
+    return {
+        "log_words": math.log(min(max(words, 1), 600)),
+        "mean_word_length": sum(len(t) for t in alpha) / n,
+        "long_word_share": sum(1 for t in alpha if len(t) >= 7) / n,
+        "unknown_dep_share": sum(1 for t in doc if t.dep_ == "dep") / max(len(doc), 1),
+        "verbless_sentence_share": verbless / max(len(sents), 1),
+    }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    values: dict[str, float]
+    vocabulary: "vocabulary.VocabularyProfile"
+    complexity: "complexity.Complexity"
+
+    def details(self) -> dict:
+        """What a person reading the result sees (not the raw features)."""
+        return {
+            "vocabulary": self.vocabulary.to_dict(),
+            "complexity": self.complexity.to_dict(),
+            "error_rates_per_100_words": {k[5:]: round(v, 2) for k, v in self.values.items()
+                                          if k.startswith("rate_")},
+        }
+
+
+def analyse(doc: Doc, issues: list[Issue], words: int) -> Analysis:
+    vp, cx = vocabulary.profile(doc), complexity.measure(doc)
+    values: dict[str, float] = {}
+    values.update(_surface(doc, words))
+    values.update(_issue_rates(issues, words))
+    values.update(_complexity(cx))
+    values.update(_vocabulary(vp))
+    return Analysis(values, vp, cx)

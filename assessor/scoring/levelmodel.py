@@ -1,0 +1,111 @@
+"""The level model: a data file mapping features to levels.
+
+The file (JSON) holds, for each head, a linear model over standardised
+features, plus the residual spread measured by cross-validation, which
+becomes the result's uncertainty. Training lives in
+``assessor.training.levels``; this module only reads and applies.
+"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ModelError
+
+FORMAT = "assessor-level-model/1"
+DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "level-model.json"
+
+
+@dataclass(frozen=True)
+class Head:
+    coef: tuple[float, ...]
+    intercept: float
+    residual_sd: float
+    lo: float
+    hi: float
+    #: Optional piecewise-linear recalibration of the raw prediction
+    #: (x knots → y values), fitted out of fold.
+    knots_x: tuple[float, ...] = ()
+    knots_y: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class LevelModel:
+    version: str
+    features: tuple[str, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    heads: dict[str, Head]
+    #: Words at which the residual spread was measured; shorter texts are less certain.
+    reference_words: float
+
+    def predict(self, head: str, features: dict[str, float]) -> float:
+        h = self.heads[head]
+        total = h.intercept
+        for name, mean, scale, weight in zip(self.features, self.means, self.scales, h.coef):
+            value = features.get(name, mean)
+            if not math.isfinite(value):
+                value = mean
+            total += weight * (value - mean) / scale
+        if h.knots_x:
+            total = _interp(total, h.knots_x, h.knots_y)
+        return min(max(total, h.lo), h.hi)
+
+    def uncertainty(self, head: str, words: int) -> float:
+        """Standard error of the head's prediction for a text of ``words`` words."""
+        sd = self.heads[head].residual_sd
+        return sd * math.sqrt(max(1.0, self.reference_words / max(words, 1)))
+
+
+def _interp(x: float, xs: tuple[float, ...], ys: tuple[float, ...]) -> float:
+    if x <= xs[0]:
+        return ys[0] + (x - xs[0])
+    if x >= xs[-1]:
+        return ys[-1] + (x - xs[-1])
+    for i in range(1, len(xs)):
+        if x <= xs[i]:
+            t = (x - xs[i - 1]) / ((xs[i] - xs[i - 1]) or 1.0)
+            return ys[i - 1] + t * (ys[i] - ys[i - 1])
+    return ys[-1]  # pragma: no cover
+
+
+def parse_model(data: dict) -> LevelModel:
+    if data.get("format") != FORMAT:
+        raise ModelError(f"unknown level model format {data.get('format')!r}; expected {FORMAT}")
+    try:
+        features = tuple(data["features"])
+        heads = {name: Head(tuple(h["coef"]), h["intercept"], h["residual_sd"], h["lo"], h["hi"],
+                            tuple(h.get("knots_x", ())), tuple(h.get("knots_y", ())))
+                 for name, h in data["heads"].items()}
+        model = LevelModel(data["version"], features, tuple(data["means"]),
+                           tuple(data["scales"]), heads, float(data.get("reference_words", 200)))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"level model is malformed: {exc}") from exc
+    for name, head in heads.items():
+        if len(head.coef) != len(features):
+            raise ModelError(f"head {name!r} has {len(head.coef)} weights for {len(features)} features")
+    for required in ("overall", "grammar", "vocabulary"):
+        if required not in heads:
+            raise ModelError(f"level model lacks the {required!r} head")
+    return model
+
+
+_lock = threading.Lock()
+_cache: dict[Path, LevelModel] = {}
+
+
+def load_model(path: Path | None = None) -> LevelModel:
+    path = Path(path or DEFAULT_MODEL).resolve()
+    with _lock:
+        if path not in _cache:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError as exc:
+                raise ModelError(f"level model {path} not found; train one with `assessor train`") from exc
+            except ValueError as exc:
+                raise ModelError(f"level model {path} is not valid JSON: {exc}") from exc
+            _cache[path] = parse_model(data)
+        return _cache[path]

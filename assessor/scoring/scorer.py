@@ -1,0 +1,127 @@
+"""The scoring pipeline: guards → parse → analysers → level model → decision.
+
+The web layer, the background jobs and the command line all call
+:meth:`Scorer.score` (through :func:`assessor.scoring.score`).
+"""
+from __future__ import annotations
+
+import math
+import threading
+
+from spacy.tokens import Doc
+
+from ..errors import InputError
+from . import features as feats
+from .decision import Evidence, decide
+from .engines.select import build_engines, run_grammar
+from .guards import Screening, screen
+from .levelmodel import LevelModel, load_model
+from .nlp import get_nlp
+from .profiles import RoleProfile, get_profile
+from .settings import ScoringSettings
+from .text import PreparedText, prepare, word_count
+from .types import Decision, Issue, Result, TraitScore, Warning_
+
+
+class Scorer:
+    def __init__(self, settings: ScoringSettings | None = None) -> None:
+        self.settings = settings or ScoringSettings()
+        self._plan = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> LevelModel:
+        return load_model(self.settings.model_path)
+
+    def _engines(self):
+        if self._plan is None:
+            with self._lock:
+                if self._plan is None:
+                    self._plan = build_engines(self.settings)
+        return self._plan
+
+    def score(self, text: str, prompt: str | None = None,
+              profile: "str | RoleProfile | dict | None" = None) -> Result:
+        role = get_profile(profile, self.settings.profiles_path)
+        if prompt is not None and not isinstance(prompt, str):
+            raise InputError("prompt must be a string")
+        prepared = prepare(text, self.settings.max_chars)
+        if not prepared.plain.strip():
+            raise InputError("the answer is empty")
+        prompt_plain = prepare(prompt, self.settings.max_chars).plain if prompt else None
+        doc = get_nlp()(prepared.plain)
+        run = run_grammar(self._engines(), prepared.plain, doc)
+        issues = tuple(_to_original(prepared, run.issues))
+        warnings = list(run.warnings) + _input_warnings(prepared)
+        screening = screen(prepared.plain, doc, prompt_plain, self.settings.min_words)
+        warnings += screening.warnings
+        base = dict(issues=issues, engine=run.engine, model_version=self.model.version,
+                    word_count=word_count(prepared.plain))
+        if screening.status != "scored":
+            return _unrated(screening, role, warnings, base)
+        return self._rate(doc, run.issues, screening, role, warnings, base)
+
+    def _rate(self, doc: Doc, plain_issues: list[Issue], screening: Screening,
+              role: RoleProfile | None, warnings: list[Warning_], base: dict) -> Result:
+        model = self.model
+        scored_doc = screening.effective_doc or doc
+        # Issues count only where they fall inside the text that is rated.
+        counted = [i for i in plain_issues if screening.counts(i.offset)]
+        analysis = feats.analyse(scored_doc, counted, screening.effective_words or base["word_count"])
+        values = analysis.values
+        overall = TraitScore.from_level(model.predict("overall", values))
+        grammar = TraitScore.from_level(model.predict("grammar", values))
+        vocab = TraitScore.from_level(model.predict("vocabulary", values))
+        overall, grammar, vocab = screening.cap(overall, grammar, vocab)
+        words = screening.effective_words or base["word_count"]
+        sd = model.uncertainty("overall", words)
+        confidence = round(math.erf(0.5 / (sd * math.sqrt(2))), 3)
+        decision = None
+        if role is not None:
+            decision = decide(role, Evidence(
+                overall, grammar, vocab, confidence,
+                grammar_errors_per_100=values.get("rate_grammar", 0.0),
+                spelling_errors_per_100=values.get("rate_spelling", 0.0),
+                flags=tuple(w.message for w in screening.warnings if w.code in screening.REVIEW_CODES)))
+        details = dict(screening.details, **analysis.details(),
+                       traits=_traits(model, values))
+        return Result("scored", overall.cefr, overall.score, overall.level, confidence,
+                      grammar, vocab, decision=decision, warnings=tuple(warnings),
+                      details=details, uncertainty=round(sd, 3), **base)
+
+
+def _traits(model: LevelModel, values: dict[str, float]) -> dict[str, float]:
+    """Scores on the 1–5 analytic rubric scale (ELLIPSE), where the model has them."""
+    return {name[6:]: round(model.predict(name, values), 2)
+            for name in model.heads if name.startswith("trait_")}
+
+
+def _unrated(screening: Screening, role: RoleProfile | None,
+             warnings: list[Warning_], base: dict) -> Result:
+    """No level for text we cannot rate: a made-up A1 would mislead everyone."""
+    empty = TraitScore(None, None, None)
+    decision = None
+    if role is not None:
+        reason = screening.warnings[0].message if screening.warnings else "The answer could not be rated."
+        decision = Decision(None, role.name, (f"No decision: {reason}",), needs_review=True)
+    return Result(screening.status, None, None, None, None, empty, empty, decision=decision,
+                  warnings=tuple(warnings), details=dict(screening.details), **base)
+
+
+def _to_original(prepared: PreparedText, issues: list[Issue]) -> list[Issue]:
+    out = []
+    for issue in issues:
+        start, length = prepared.span_to_original(issue.offset, issue.length)
+        out.append(Issue(start, length, issue.category, issue.rule_id, issue.message,
+                         issue.suggestions, issue.engine))
+    return out
+
+
+def _input_warnings(prepared: PreparedText) -> list[Warning_]:
+    out = []
+    if prepared.had_markup:
+        out.append(Warning_("markup_removed", "HTML markup was removed before scoring."))
+    if prepared.removed_controls:
+        out.append(Warning_("control_characters_removed",
+                            f"{prepared.removed_controls} control or invisible characters were removed."))
+    return out

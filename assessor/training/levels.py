@@ -1,0 +1,177 @@
+"""Train the level model from rated corpora, with grouped cross-validation.
+
+``assessor train --shared ../shared`` runs this. Every head is a ridge
+regression over standardised features (small, fast, a JSON data file), with
+a monotone recalibration fitted on out-of-fold predictions so that the model
+does not squeeze every answer towards the middle levels.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import RidgeCV
+from sklearn.model_selection import GroupKFold
+
+from ..scoring import features as feats
+from ..scoring.levelmodel import FORMAT
+from ..scoring.text import word_count
+from .corpora import LOADERS, Sample
+from .metrics import cefr_report, regression_report
+from .parsecache import parse_all
+
+ALPHAS = np.logspace(-2, 3, 11)
+FOLDS = 5
+
+
+@dataclass
+class Dataset:
+    samples: list[Sample]
+    X: np.ndarray
+    names: list[str]
+
+
+def _engine():
+    from ..scoring.engines.builtin import BuiltinEngine
+    return BuiltinEngine()
+
+
+def _features_key() -> str:
+    # Cached features are valid while the code that computes them is unchanged.
+    root = Path(feats.__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")) + sorted((root.parent / "data").rglob("*")):
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def featurise(samples: list[Sample], cache: Path, name: str) -> list[dict[str, float]]:
+    path = cache / f"features-{name}-{_features_key()}.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    docs = parse_all(samples, cache, name)
+    engine = _engine()
+    rows = []
+    for doc in docs:
+        issues = engine.check(doc.text, doc)
+        rows.append(feats.analyse(doc, issues, word_count(doc.text)).values)
+    path.write_text(json.dumps(rows))
+    return rows
+
+
+def load(shared: Path, cache: Path, corpus: str) -> Dataset:
+    samples = LOADERS[corpus](shared)
+    rows = featurise(samples, cache, corpus)
+    names = sorted(rows[0])
+    X = np.array([[r.get(n, 0.0) for n in names] for r in rows], dtype=float)
+    return Dataset(samples, np.nan_to_num(X), names)
+
+
+# Which features each head may use: a grammar level must rest on grammar
+# evidence, a vocabulary level on vocabulary evidence.
+def _subset(names: list[str], head: str) -> list[str]:
+    if head.endswith("grammar"):
+        keep = ("rate_", "log_rate_", "cx_", "unknown_dep", "verbless", "log_words")
+    elif head.endswith("vocabulary"):
+        keep = ("voc_", "mean_word_length", "long_word_share", "rate_spelling",
+                "log_rate_spelling", "log_words")
+    else:
+        return names
+    return [n for n in names if n.startswith(keep)]
+
+
+def _fit(X: np.ndarray, y: np.ndarray):
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale == 0] = 1.0
+    model = RidgeCV(alphas=ALPHAS).fit((X - mean) / scale, y)
+    return mean, scale, model
+
+
+def _predict(fit, X: np.ndarray) -> np.ndarray:
+    mean, scale, model = fit
+    return model.predict((X - mean) / scale)
+
+
+def cross_validate(X: np.ndarray, y: np.ndarray, groups: list[str]) -> np.ndarray:
+    """Out-of-fold predictions (with the recalibration fitted inside each fold)."""
+    oof = np.zeros(len(y))
+    for train, test in GroupKFold(FOLDS).split(X, y, groups):
+        fit = _fit(X[train], y[train])
+        inner = np.zeros(len(train))
+        for itr, ite in GroupKFold(FOLDS).split(X[train], y[train], np.asarray(groups)[train]):
+            inner[ite] = _predict(_fit(X[train][itr], y[train][itr]), X[train][ite])
+        iso = IsotonicRegression(out_of_bounds="clip").fit(inner, y[train])
+        oof[test] = iso.predict(_predict(fit, X[test]))
+    return oof
+
+
+def _knots(raw: np.ndarray, y: np.ndarray, n: int = 24) -> tuple[list[float], list[float]]:
+    iso = IsotonicRegression(out_of_bounds="clip").fit(raw, y)
+    xs = np.unique(np.quantile(raw, np.linspace(0, 1, n)))
+    return [float(x) for x in xs], [float(v) for v in iso.predict(xs)]
+
+
+def train_head(ds: Dataset, target: str, head: str, lo: float, hi: float):
+    cols = _subset(ds.names, head)
+    idx = [ds.names.index(c) for c in cols]
+    keep = [i for i, s in enumerate(ds.samples) if target in s.labels]
+    X = ds.X[np.ix_(keep, idx)]
+    y = np.array([ds.samples[i].labels[target] for i in keep])
+    groups = [ds.samples[i].group for i in keep]
+    oof = cross_validate(X, y, groups)
+    fit = _fit(X, y)
+    inner = np.zeros(len(y))
+    for tr, te in GroupKFold(FOLDS).split(X, y, groups):
+        inner[te] = _predict(_fit(X[tr], y[tr]), X[te])
+    kx, ky = _knots(inner, y)
+    mean, scale, model = fit
+    full = {c: (float(mean[j]), float(scale[j]), float(model.coef_[j])) for j, c in enumerate(cols)}
+    spec = {"intercept": float(model.intercept_), "residual_sd": float(np.std(y - oof)),
+            "lo": lo, "hi": hi, "knots_x": kx, "knots_y": ky, "alpha": float(model.alpha_)}
+    return full, spec, oof, y, keep
+
+
+HEADS = (  # head, corpus, label, clip range
+    ("overall", "wi", "cefr", 0.5, 6.49),
+    ("grammar", "wi", "cefr", 0.5, 6.49),
+    ("vocabulary", "wi", "cefr", 0.5, 6.49),
+    ("trait_grammar", "ellipse", "grammar", 1.0, 5.0),
+    ("trait_vocabulary", "ellipse", "vocabulary", 1.0, 5.0),
+    ("trait_overall", "ellipse", "overall", 1.0, 5.0),
+)
+
+
+def train(shared: Path, cache: Path, version: str) -> tuple[dict, dict]:
+    started = time.time()
+    data = {c: load(shared, cache, c) for c in ("wi", "ellipse")}
+    names = data["wi"].names
+    heads, per_head, report = {}, {}, {}
+    for head, corpus, label, lo, hi in HEADS:
+        full, spec, oof, y, _ = train_head(data[corpus], label, head, lo, hi)
+        per_head[head] = (full, spec)
+        report[head] = cefr_report(y, oof) if corpus == "wi" else regression_report(y, oof)
+    means, scales = _merged_stats(names, per_head)
+    for head, (full, spec) in per_head.items():
+        coef = [full[n][2] * scales[i] / full[n][1] if n in full else 0.0 for i, n in enumerate(names)]
+        intercept = spec["intercept"] + sum(
+            full[n][2] * (means[i] - full[n][0]) / full[n][1] for i, n in enumerate(names) if n in full)
+        heads[head] = {**spec, "coef": coef, "intercept": intercept}
+    words = float(np.median([word_count(s.text) for s in data["wi"].samples]))
+    model = {"format": FORMAT, "version": version, "features": names, "means": means,
+             "scales": scales, "heads": heads, "reference_words": words,
+             "trained_seconds": round(time.time() - started, 1)}
+    return model, report
+
+
+def _merged_stats(names: list[str], per_head: dict) -> tuple[list[float], list[float]]:
+    """One standardisation for all heads (each head was fitted with its own)."""
+    first = next(iter(per_head.values()))[0]
+    means = [first[n][0] if n in first else 0.0 for n in names]
+    scales = [first[n][1] if n in first else 1.0 for n in names]
+    return means, scales
