@@ -2,21 +2,25 @@
 from __future__ import annotations
 
 import copy
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from assessor.config import Config
 from assessor.errors import EngineError, EngineUnavailable
 from assessor.scoring.engines.base import GrammarEngine
 from assessor.scoring.engines.languagetool import (
     CategoryMap, LanguageToolEngine, convert_matches, find_install, start_local_server,
     utf16_to_index)
-from assessor.scoring.types import CATEGORIES
-from tests.support.lt_replay import LTReplay, iter_shared_records, load_samples
+from assessor.scoring.types import CATEGORIES, Issue
+from tests.support.lt_replay import FIXTURES, LTReplay, iter_shared_records, load_samples
 
 SAMPLES = {s.id: s for s in load_samples()}
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+REPO = Path(__file__).resolve().parents[3]
+SHARED = Config().SHARED_DIR if Config().SHARED_DIR.is_absolute() else REPO / Config().SHARED_DIR
 
 
 @pytest.fixture(scope="module")
@@ -267,8 +271,37 @@ def test_install_outside_ltp_path_is_refused_before_anything_starts(tmp_path, mo
     assert list(theirs.iterdir()) == []  # nothing was downloaded there
 
 
-@pytest.mark.shared
+def _fake_install(folder: Path) -> Path:
+    """A LanguageTool-6.8 folder whose server jar is the fake Java server."""
+    src = folder / "src" / "org" / "languagetool" / "server"
+    src.mkdir(parents=True)
+    shutil.copy(FIXTURES / "FakeLanguageToolServer.java", src / "HTTPServer.java")
+    classes, install = folder / "classes", folder / "lt" / "LanguageTool-6.8"
+    install.mkdir(parents=True)
+    subprocess.run(["javac", "-d", str(classes), str(src / "HTTPServer.java")], check=True)
+    subprocess.run(["jar", "cf", str(install / "languagetool-server.jar"), "-C", str(classes), "."],
+                   check=True)
+    return install.parent
+
+
 @pytest.mark.slow
+def test_local_install_is_started_by_language_tool_python(tmp_path, monkeypatch):
+    if not (shutil.which("javac") and shutil.which("jar")):
+        pytest.skip("needs a JDK (javac, jar) to build the fake LanguageTool server")
+    download_folder = _fake_install(tmp_path)
+    # language_tool_python looks for installs in LTP_PATH (Config reads the same variable).
+    monkeypatch.setenv("LTP_PATH", str(download_folder))
+    engine = LanguageToolEngine(path=download_folder, timeout=5)
+    try:
+        issues = engine.check("Helo there.", None)
+        assert engine.available() is True
+    finally:
+        engine.close()
+    assert issues == [Issue(0, 4, "spelling", "FAKE_SPELLING", "Possible spelling mistake found",
+                            ("Hello",), "languagetool")]
+
+
+@pytest.mark.shared
 def test_every_shared_recording_converts():
     if not (SHARED / "data" / "languagetool").is_dir():
         pytest.skip(f"shared LanguageTool recordings not found in {SHARED}")
