@@ -1,0 +1,55 @@
+"""a/an by the sound of the next word, not its first letter."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Doc
+
+from ...types import Issue
+from .resources import GrammarData, issue, match_case
+
+_MESSAGE_AN = "Use 'an' before a word that starts with a vowel sound: 'an {word}'."
+_MESSAGE_A = "Use 'a' before a word that starts with a consonant sound: 'a {word}'."
+
+
+def _is_acronym(word: str) -> bool:
+    return word.isalpha() and word.isupper() and 2 <= len(word) <= 5
+
+
+def wants_an(word: str, data: GrammarData) -> bool | None:
+    """True if ``word`` takes 'an', False if 'a', None when it varies or is unclear."""
+    if not word or not word[0].isalpha() or not word[0].isascii():
+        return None
+    art = data.articles
+    lower = word.lower()
+    if any(lower.startswith(p) for p in art["skip_prefixes"]):
+        return None
+    if len(word) == 1:
+        # A single capital is read as a letter name (an A grade); a lower-case one is unclear.
+        return lower in art["vowel_letters"] if word.isupper() else None
+    if _is_acronym(word):
+        if lower in art["word_acronyms"]:
+            return None
+        return lower[0] in art["vowel_letters"]
+    if lower in art["an_words"] or any(lower.startswith(p) for p in art["an_prefixes"]):
+        return True
+    if lower in art["a_words"] or any(lower.startswith(p) for p in art["a_prefixes"]):
+        return False
+    return lower[0] in "aeiou"
+
+
+def a_an(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+    for tok in doc[:-1]:
+        lower = tok.lower_
+        if lower not in ("a", "an") or tok.tag_ != "DT":
+            continue
+        nxt = doc[tok.i + 1]
+        if nxt.is_punct or nxt.is_space or not tok.whitespace_:
+            continue
+        expect_an = wants_an(nxt.text, data)
+        if expect_an is None or expect_an == (lower == "an"):
+            continue
+        fix = "an" if expect_an else "a"
+        message = (_MESSAGE_AN if expect_an else _MESSAGE_A).format(word=nxt.text)
+        yield issue(tok.idx, len(tok.text), "grammar", "BUILTIN_A_AN", message,
+                    (match_case(tok.text, fix),))

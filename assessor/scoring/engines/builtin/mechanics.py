@@ -1,0 +1,80 @@
+"""Mechanics: repeated words, capital letters, missing apostrophes and spaces."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.tokens import Doc
+
+from ...types import Issue
+from .resources import GrammarData, issue
+
+# A lower-case word right after a sentence end. The word before the stop is
+# captured to tell abbreviations (e.g., etc.) from sentence ends.
+_SENTENCE_START = re.compile(r"(?:(\S*?)([.!?])[\"'\u201d)]?\s+|^\s*)([a-z][a-z']*)(?=[\s,.;:!?]|$)")
+_HAS_INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
+_CONTRACTION = re.compile(r"(?<![\w'\u2019@./-])([A-Za-z]{2,9})(?![\w'\u2019@/-]|\.[A-Za-z])")
+_MISSING_SPACE = re.compile(r"(?<![\w./@:-])([A-Za-z][a-z]+)([,;]|[.!?](?=[A-Z][a-z]))([A-Za-z]{2,})(?![\w.@/:])")
+
+
+def repeated_words(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+    for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
+        if not tok.is_alpha or tok.lower_ != nxt.lower_ or not tok.whitespace_:
+            continue
+        if tok.lower_ in data.allowed_repeats or "\n" in tok.whitespace_:
+            continue
+        yield issue(tok.idx, nxt.idx + len(nxt.text) - tok.idx, "grammar", "BUILTIN_REPEATED_WORD",
+                    f"The word '{tok.text}' is repeated.", (tok.text,))
+
+
+def lowercase_i_and_names(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+    for tok in doc:
+        text = tok.text
+        if text == "i" and tok.tag_ == "PRP":
+            yield issue(tok.idx, 1, "capitalisation", "BUILTIN_LOWERCASE_I",
+                        "Always write the pronoun 'I' as a capital letter.", ("I",))
+        elif text in data.always_capital and tok.is_alpha:
+            proper = data.always_capital[text]
+            yield issue(tok.idx, len(text), "capitalisation", "BUILTIN_PROPER_CAPITAL",
+                        f"Days, months, languages and nationalities start with a capital letter: '{proper}'.",
+                        (proper,))
+
+
+def sentence_start(text: str, data: GrammarData) -> Iterator[Issue]:
+    for m in _SENTENCE_START.finditer(text):
+        before, stop, word = m.group(1), m.group(2), m.group(3)
+        if stop is not None:
+            if stop == "." and (before is None or before.lower().rstrip(".") in data.abbreviations
+                                or before.endswith(".") or len(before.rstrip(".")) <= 1
+                                or not before[-1:].isalpha()):
+                continue  # an abbreviation, an ellipsis, a number or an initial
+        if word == "i" or word.startswith(("www", "http")):
+            continue  # the pronoun has its own rule; links keep their case
+        end = m.end(3)
+        if _HAS_INNER_CAPITAL.match(text[m.start(3):end + 1] + "x"):
+            continue
+        fixed = word[0].upper() + word[1:]
+        yield issue(m.start(3), len(word), "capitalisation", "BUILTIN_SENTENCE_START",
+                    f"Start a sentence with a capital letter: '{fixed}'.", (fixed,))
+
+
+def missing_apostrophe(text: str, data: GrammarData) -> Iterator[Issue]:
+    for m in _CONTRACTION.finditer(text):
+        word = m.group(1)
+        fix = data.contractions.get(word.lower())
+        if fix is None or word.isupper():
+            continue
+        if word[0].isupper() and not fix[0].isupper():
+            fix = fix[0].upper() + fix[1:]
+        yield issue(m.start(1), len(word), "spelling", "BUILTIN_MISSING_APOSTROPHE",
+                    f"This short form needs an apostrophe: '{fix}'.", (fix,))
+
+
+def missing_space(text: str, data: GrammarData) -> Iterator[Issue]:
+    for m in _MISSING_SPACE.finditer(text):
+        mark = m.group(2)
+        if m.group(1).lower() in data.abbreviations:
+            continue
+        yield issue(m.start(2), 1, "typography", "BUILTIN_SPACE_AFTER_PUNCT",
+                    f"Put a space after '{mark}'.", (mark + " ",))

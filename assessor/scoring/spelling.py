@@ -1,0 +1,151 @@
+"""Spelling: pyspellchecker's US dictionary, British spellings accepted.
+
+A word is accepted when pyspellchecker knows it, when wordfreq says it is a
+common English word (Zipf frequency at or above ``min_zipf``), or when it is a
+British spelling (colour, organise, centre, travelled …) of a word the US
+dictionary knows and wordfreq has seen it. Proper nouns (capitalised in
+mid-sentence), abbreviations, URLs, e-mail addresses, numbers and codes are
+never checked. Suggestions are computed only for the words reported, edit
+distance 1 first.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Token
+
+from ..errors import DataError
+
+#: British → US spelling patterns; a British form is accepted when one of these
+#: (or all together) turns it into a word the US dictionary knows.
+_BRITISH_TO_US = (
+    (re.compile(r"our(?=[a-z]*$)"), "or"),
+    (re.compile(r"is(e|es|ed|ing|ation|ations|able|er|ers)$"), r"iz\1"),
+    (re.compile(r"isation"), "ization"),
+    (re.compile(r"ys(e|es|ed|ing|er|ers)$"), r"yz\1"),
+    (re.compile(r"([bcdfghkmnpstvz])re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+    (re.compile(r"ll(ed|ing|er|ers|or|ors|ery|ation)$"), r"l\1"),
+    (re.compile(r"ence(s)?$"), r"ense\1"),
+    (re.compile(r"ae"), "e"),
+    (re.compile(r"oe"), "e"),
+    (re.compile(r"mme(s)?$"), r"m\1"),
+    (re.compile(r"eable$"), "able"),
+    (re.compile(r"gement"), "gment"),
+)
+_SENTENCE_END = frozenset(".!?:;\"'\u201c\u201d()")
+
+
+@dataclass(frozen=True)
+class Misspelling:
+    token_index: int
+    offset: int
+    length: int
+    word: str
+
+
+class Speller:
+    """Finds misspelt words in a spaCy ``Doc``. Build once and share: the
+    dictionary takes a fraction of a second to load."""
+
+    def __init__(self, min_zipf: float = 3.0, max_suggestions: int = 3) -> None:
+        try:
+            from spellchecker import SpellChecker
+            from wordfreq import zipf_frequency
+        except ImportError as exc:
+            raise DataError("pyspellchecker and wordfreq are needed for spelling") from exc
+        try:
+            self._checker = SpellChecker(language="en", distance=1)
+        except (OSError, ValueError) as exc:
+            raise DataError("pyspellchecker's English dictionary cannot be loaded") from exc
+        self._zipf = zipf_frequency
+        self.min_zipf = min_zipf
+        self.max_suggestions = max_suggestions
+        self._known = self._checker.word_frequency.dictionary
+        # Bound per-instance caches: answers repeat the same words a lot.
+        self.is_known = lru_cache(maxsize=50_000)(self._is_known)
+        self.suggestions = lru_cache(maxsize=10_000)(self._suggestions)
+
+    def _is_known(self, word: str) -> bool:
+        lower = word.lower()
+        if lower in self._known:
+            return True
+        if self._zipf(lower, "en") >= self.min_zipf:
+            return True
+        return self._is_british(lower)
+
+    def _is_british(self, lower: str) -> bool:
+        if self._zipf(lower, "en") <= 0:
+            return False  # a form no English text uses is not a spelling variant
+        combined = lower
+        for pattern, repl in _BRITISH_TO_US:
+            us = pattern.sub(repl, lower)
+            if us != lower and us in self._known:
+                return True
+            combined = pattern.sub(repl, combined)
+        return combined in self._known
+
+    def _suggestions(self, word: str) -> tuple[str, ...]:
+        lower = word.lower()
+        found = self._checker.known(self._checker.edit_distance_1(lower))
+        if not found and len(lower) <= 8:
+            found = self._checker.known(self._checker.edit_distance_2(lower))
+        ranked = sorted(found, key=lambda w: (-self._checker.word_usage_frequency(w), w))
+        out = [self._same_case(word, w) for w in ranked[: self.max_suggestions]]
+        return tuple(out)
+
+    @staticmethod
+    def _same_case(template: str, word: str) -> str:
+        if template[:1].isupper():
+            return word[:1].upper() + word[1:]
+        return word
+
+    def misspellings(self, doc: Doc) -> list[Misspelling]:
+        found = []
+        for tok in doc:
+            if self._checkable(tok) and not self.is_known(tok.text):
+                found.append(Misspelling(tok.i, tok.idx, len(tok.text), tok.text))
+        return found
+
+    @staticmethod
+    def _starts_sentence(tok: Token) -> bool:
+        if tok.i == 0 or tok.is_sent_start:
+            return True
+        prev = tok.doc[tok.i - 1]
+        return prev.text in _SENTENCE_END or "\n" in prev.text or "\n" in prev.whitespace_
+
+    def _checkable(self, tok: Token) -> bool:
+        text = tok.text
+        if len(text) < 2 or not tok.is_alpha or not text.isascii():
+            return False
+        if tok.norm_ != tok.lower_ or text.isupper():
+            return False  # a piece of a contraction (do|nt) or an abbreviation
+        if text[0].isupper() and not self._starts_sentence(tok):
+            return False  # a name
+        if not text[1:].islower():
+            return False  # iPhone, McDonald
+        if tok.i > 0:
+            prev = tok.doc[tok.i - 1]
+            if not prev.whitespace_ and (prev.like_num or prev.text in "@#/\\_-.'"):
+                return False  # 5pm, @handle, #tag, file.ext
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if nxt is not None and not tok.whitespace_ and (nxt.like_num or nxt.text in "@/\\_"):
+            return False
+        return True
+
+
+_lock = threading.Lock()
+_default: Speller | None = None
+
+
+def default_speller() -> Speller:
+    """The process-wide speller, built on first use."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = Speller()
+    return _default
