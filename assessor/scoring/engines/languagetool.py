@@ -241,6 +241,15 @@ class LanguageToolEngine:
                 self._local_url = base
             return self._local_url
 
+    def start(self) -> None:
+        """Start a local server now rather than on the first check.
+
+        Starting Java takes seconds (language_tool_python waits up to 15 s),
+        longer than a check's timeout; a service calls this once at start-up.
+        A server URL needs no start: this does nothing then.
+        """
+        self._base_url()
+
     def check(self, text: str, doc: Doc | None = None) -> list[Issue]:
         """Issues in ``text``; ``doc`` is unused (LanguageTool parses itself)."""
         answer = self.check_raw(text)

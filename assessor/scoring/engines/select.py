@@ -126,6 +126,23 @@ class EnginePlan:
             report["ready"] = True
         return report
 
+    def warm_up(self) -> bool:
+        """Start a local LanguageTool now; ``False`` (breaker open) when it fails.
+
+        A failure is not raised here: with fallback the service can still
+        score, and without it every run_grammar call raises with the reason.
+        """
+        if self.languagetool is None:
+            return True
+        starter = getattr(self.languagetool, "start", None)
+        try:
+            if starter is not None:
+                starter()
+        except EngineError as exc:
+            self.breaker.failure(str(exc))
+            return False
+        return True
+
     def close(self) -> None:
         closer = getattr(self.languagetool, "close", None)
         if closer is not None:

@@ -293,6 +293,7 @@ def test_local_install_is_started_by_language_tool_python(tmp_path, monkeypatch)
     monkeypatch.setenv("LTP_PATH", str(download_folder))
     engine = LanguageToolEngine(path=download_folder, timeout=5)
     try:
+        engine.start()
         issues = engine.check("Helo there.", None)
         assert engine.available() is True
     finally:

@@ -223,6 +223,22 @@ def test_adapter_bug_propagates_and_still_trips_the_breaker():
     assert plan.breaker.is_open
 
 
+def test_warm_up_of_a_missing_local_install_opens_the_breaker(tmp_path):
+    settings = ScoringSettings(engine="languagetool", languagetool_path=str(tmp_path / "none"))
+    plan = build_engines(settings, builtin_factory=FakeBuiltin)
+    assert plan.warm_up() is False
+    assert plan.breaker.is_open
+    run = run_grammar(plan, "i see", None)
+    assert run.engine == "builtin"
+    assert "does not exist" in run.warnings[0].message
+
+
+def test_warm_up_needs_nothing_for_a_server_url_or_builtin(lt):
+    assert plan_for(lt.url).warm_up() is True
+    assert plan_for(None).warm_up() is True
+    assert lt.log == []
+
+
 def test_readiness(lt):
     assert plan_for(None).readiness() == {"engine": "builtin", "fallback": True, "ready": True}
     up = plan_for(lt.url).readiness()
