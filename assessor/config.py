@@ -33,6 +33,28 @@ class Config:
         profiles = env.get("ASSESSOR_PROFILES_PATH")
         self.PROFILES_PATH = Path(profiles) if profiles else None
         self.SHARED_DIR = Path(env.get("ASSESSOR_SHARED_DIR", "../shared"))
+        self._service_settings(env)
+
+    def _service_settings(self, env) -> None:
+        # None = SQLite file in the Flask instance folder (create_app fills it in).
+        self.DATABASE_URL = env.get("DATABASE_URL") or None
+        # Unset = embedded mode: an in-process worker thread scores answers.
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.RQ_QUEUE = env.get("ASSESSOR_QUEUE", "assessor")
+        self.SECRET_KEY = env.get("SECRET_KEY") or None
+        self.MAX_CONTENT_LENGTH = int(env.get("ASSESSOR_MAX_REQUEST_BYTES", str(1024 * 1024)))
+        self.PUBLIC_URL = env.get("ASSESSOR_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.EMBEDDED_WORKER = _bool(env.get("ASSESSOR_EMBEDDED_WORKER"), True)
+        self.JOB_MAX_ATTEMPTS = int(env.get("ASSESSOR_JOB_MAX_ATTEMPTS", "5"))
+        self.JOB_BACKOFF_SECONDS = float(env.get("ASSESSOR_JOB_BACKOFF", "5"))
+        # A running job whose lease ran out is taken to have died with its worker.
+        self.JOB_LEASE_SECONDS = float(env.get("ASSESSOR_JOB_LEASE", "300"))
+        self.RECOVERY_INTERVAL = float(env.get("ASSESSOR_RECOVERY_INTERVAL", "60"))
+        self.INVITATION_DAYS = int(env.get("ASSESSOR_INVITATION_DAYS", "14"))
+        self.APPLICANT_RATE_LIMIT = int(env.get("ASSESSOR_APPLICANT_RATE_LIMIT", "120"))
+        self.WEBHOOK_TIMEOUT = float(env.get("ASSESSOR_WEBHOOK_TIMEOUT", "5"))
+        self.WEBHOOK_MAX_ATTEMPTS = int(env.get("ASSESSOR_WEBHOOK_MAX_ATTEMPTS", "6"))
+        self.WEBHOOK_BACKOFF_SECONDS = float(env.get("ASSESSOR_WEBHOOK_BACKOFF", "10"))
 
     def scoring_settings(self) -> ScoringSettings:
         return ScoringSettings(

@@ -1,0 +1,125 @@
+"""Webhook deliveries: signed POSTs with retries, one row per delivery.
+
+Signature: ``X-Assessor-Signature: sha256=HMAC(secret, "{timestamp}.{body}")``
+with the timestamp (Unix seconds) in ``X-Assessor-Timestamp``; receivers
+should reject timestamps more than a few minutes old.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+import requests
+from sqlalchemy import and_, or_, select, update
+
+from ..db.base import utcnow
+from ..db.models import Attempt, Webhook, WebhookDelivery
+from ..services.security import sign
+from .context import JobContext, Outcome, backoff
+
+log = logging.getLogger(__name__)
+EVENTS = ("score.ready",)
+
+
+def attempt_payload(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "attempt_id": attempt.id,
+        "assessment_id": attempt.assessment_id,
+        "candidate": {"id": attempt.candidate_id, "email": attempt.candidate.email,
+                      "name": attempt.candidate.name},
+        "status": attempt.status,
+        "cefr": attempt.final_cefr, "score": attempt.score, "decision": attempt.final_decision,
+        "needs_review": attempt.needs_review, "flags": list(attempt.flags or []),
+        "answers": [{"answer_id": a.id, "task_id": a.task_id,
+                     "cefr": a.latest_score.cefr if a.latest_score else None,
+                     "score": a.latest_score.score if a.latest_score else None,
+                     "decision": a.latest_score.decision if a.latest_score else None}
+                    for a in attempt.answers if a.submitted_at is not None],
+    }
+
+
+def create_deliveries(session, attempt: Attempt, event: str) -> list[WebhookDelivery]:
+    hooks = session.scalars(select(Webhook).where(Webhook.org_id == attempt.assessment.org_id,
+                                                  Webhook.active.is_(True))).all()
+    payload = {"event": event, "data": attempt_payload(attempt)}
+    deliveries = [WebhookDelivery(webhook_id=h.id, event=event, payload=payload, status="pending",
+                                  attempts=0, next_attempt_at=utcnow())
+                  for h in hooks if event in (h.events or EVENTS)]
+    session.add_all(deliveries)
+    session.flush()
+    return deliveries
+
+
+def _claim(ctx: JobContext, delivery_id: int):
+    now = utcnow()
+    with ctx.db.transaction() as session:
+        claimed = session.execute(
+            update(WebhookDelivery).where(
+                WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
+                or_(WebhookDelivery.next_attempt_at.is_(None),
+                    WebhookDelivery.next_attempt_at <= now + timedelta(seconds=1)))
+            # Pushing next_attempt_at forward is the lease: a second worker
+            # given the same id finds it not yet due.
+            .values(attempts=WebhookDelivery.attempts + 1,
+                    next_attempt_at=now + timedelta(seconds=ctx.config.WEBHOOK_TIMEOUT * 4 + 30))
+        ).rowcount
+        if not claimed:
+            return None
+        delivery = session.get(WebhookDelivery, delivery_id)
+        return (delivery.webhook.url, delivery.webhook.secret, delivery.event, delivery.payload,
+                delivery.attempts)
+
+
+def deliver_webhook(ctx: JobContext, delivery_id: int) -> Outcome:
+    claim = _claim(ctx, delivery_id)
+    if claim is None:
+        return Outcome("skip")
+    url, secret, event, payload, attempts = claim
+    body = json.dumps({**payload, "delivery_id": delivery_id}, sort_keys=True).encode("utf-8")
+    stamp = int(time.time())
+    headers = {"Content-Type": "application/json", "User-Agent": "assessor-webhooks/1",
+               "X-Assessor-Event": event, "X-Assessor-Delivery": str(delivery_id),
+               "X-Assessor-Timestamp": str(stamp), "X-Assessor-Signature": sign(secret, stamp, body)}
+    status, error = None, None
+    try:
+        response = requests.post(url, data=body, headers=headers, timeout=ctx.config.WEBHOOK_TIMEOUT,
+                                 allow_redirects=False)
+        status = response.status_code
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+    except requests.RequestException as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    return _record(ctx, delivery_id, attempts, status, error)
+
+
+def _record(ctx: JobContext, delivery_id: int, attempts: int, status: int | None,
+            error: str | None) -> Outcome:
+    now = utcnow()
+    values: dict[str, Any] = {"response_status": status, "last_error": error}
+    if error is None:
+        values.update(status="delivered", delivered_at=now, next_attempt_at=None)
+        outcome = Outcome("done")
+    elif attempts >= ctx.config.WEBHOOK_MAX_ATTEMPTS:
+        values.update(status="failed", next_attempt_at=None)
+        outcome = Outcome("failed", detail=error)
+    else:
+        delay = backoff(ctx.config.WEBHOOK_BACKOFF_SECONDS, attempts)
+        values.update(next_attempt_at=now + timedelta(seconds=delay))
+        outcome = Outcome("retry", retry_in=delay, detail=error)
+    with ctx.db.transaction() as session:
+        session.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+                        .values(**values))
+    if error:
+        log.warning("webhook delivery %s: %s", delivery_id, error)
+    return outcome
+
+
+def due_deliveries(session, stale_before) -> list[int]:
+    """Pending deliveries whose time has come and gone (their enqueue was lost)."""
+    return list(session.scalars(select(WebhookDelivery.id).where(and_(
+        WebhookDelivery.status == "pending",
+        or_(WebhookDelivery.next_attempt_at.is_(None),
+            WebhookDelivery.next_attempt_at <= stale_before)))))

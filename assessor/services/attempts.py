@@ -1,0 +1,262 @@
+"""The applicant's side: start an attempt, save drafts, submit answers.
+
+Submitting commits the answer and a queued job row in one transaction
+*before* anything is enqueued, so a crash can lose at most the enqueue, which
+recovery (:func:`assessor.jobs.recovery.recover`) redoes.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.base import utcnow
+from ..db.models import Answer, AssessmentTask, Attempt, Invitation, Job
+from ..scoring.text import word_count
+from .audit import audit
+from .errors import Conflict, Forbidden, InputError, NotFound
+from .fingerprint import NEAR_DUPLICATE_BITS, distance, simhash
+
+#: Network delay tolerated after the deadline before answers are refused.
+GRACE = timedelta(seconds=60)
+MAX_EVENTS = 2000
+EVENT_TYPES = ("paste", "focus", "blur", "tab_hidden", "tab_visible", "typing_burst", "copy", "cut")
+
+
+def _actor(invitation: Invitation) -> str:
+    return f"applicant:invitation:{invitation.id}"
+
+
+def start_attempt(session: Session, invitation: Invitation,
+                  now: datetime | None = None) -> tuple[Attempt, bool]:
+    """The invitation's attempt, started now if it was not; returns (attempt, created)."""
+    now = now or utcnow()
+    attempt = session.scalar(select(Attempt).where(Attempt.invitation_id == invitation.id))
+    if attempt is not None:
+        return attempt, False
+    assessment = invitation.assessment
+    if assessment.archived:
+        raise Conflict("this assessment is closed", "closed")
+    if assessment.opens_at and now < assessment.opens_at:
+        raise Conflict(f"this assessment opens at {assessment.opens_at.isoformat()}", "not_open")
+    if assessment.closes_at and now >= assessment.closes_at:
+        raise Conflict("this assessment is closed", "closed")
+    limit = assessment.time_limit_minutes or sum(
+        i.task.time_limit_minutes or 0 for i in assessment.items) or None
+    attempt = Attempt(invitation_id=invitation.id, assessment_id=assessment.id,
+                      candidate_id=invitation.candidate_id, started_at=now,
+                      deadline=now + timedelta(minutes=limit) if limit else None, flags=[])
+    invitation.used_at = now
+    session.add(attempt)
+    session.flush()
+    for item in assessment.items:
+        session.add(Answer(attempt_id=attempt.id, task_id=item.task_id, integrity_events=[]))
+    session.flush()
+    audit(session, _actor(invitation), "attempt.start", org_id=assessment.org_id, target=attempt)
+    return attempt, True
+
+
+def attempt_for(session: Session, invitation: Invitation) -> Attempt:
+    attempt = session.scalar(select(Attempt).where(Attempt.invitation_id == invitation.id))
+    if attempt is None:
+        raise Conflict("the attempt has not been started", "not_started")
+    return attempt
+
+
+def _answer(session: Session, attempt: Attempt, task_id: Any) -> Answer:
+    try:
+        task_id = int(task_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"task {task_id} is not part of this assessment") from None
+    answer = session.scalar(select(Answer).where(Answer.attempt_id == attempt.id,
+                                                 Answer.task_id == task_id))
+    if answer is None:
+        raise NotFound(f"task {task_id} is not part of this assessment")
+    return answer
+
+
+def _clean_events(events: Any) -> list[dict[str, Any]]:
+    if events is None:
+        return []
+    if not isinstance(events, list) or len(events) > MAX_EVENTS:
+        raise InputError(f"events must be a list of at most {MAX_EVENTS} objects")
+    cleaned = []
+    for event in events:
+        if not isinstance(event, dict) or event.get("type") not in EVENT_TYPES:
+            raise InputError(f"each event needs a type among {', '.join(EVENT_TYPES)}")
+        cleaned.append({k: event[k] for k in ("type", "at", "chars", "ms") if k in event
+                        and isinstance(event[k], (str, int, float))})
+    return cleaned
+
+
+def _check_open(attempt: Attempt, now: datetime) -> None:
+    if attempt.status not in ("started", "submitted"):
+        raise Conflict(f"the attempt is {attempt.status}", f"attempt_{attempt.status}")
+    if attempt.deadline and now > attempt.deadline + GRACE:
+        raise Conflict("the time limit has passed", "time_over")
+
+
+def _check_text(text: Any, limit_chars: int = 50_000) -> str:
+    if not isinstance(text, str):
+        raise InputError("text must be a string")
+    if len(text) > limit_chars:
+        raise InputError(f"text is longer than {limit_chars} characters")
+    return text
+
+
+def save_draft(session: Session, attempt: Attempt, task_id: Any, text: Any, events: Any = None,
+               now: datetime | None = None) -> Answer:
+    now = now or utcnow()
+    _check_open(attempt, now)
+    answer = _answer(session, attempt, task_id)
+    if answer.submitted_at is not None:
+        raise Conflict("this answer has been submitted", "already_submitted")
+    answer.draft_text = _check_text(text)
+    answer.saved_at = now
+    _add_events(attempt, answer, _clean_events(events))
+    return answer
+
+
+def _add_events(attempt: Attempt, answer: Answer, events: list[dict[str, Any]]) -> None:
+    if not events:
+        return
+    answer.integrity_events = (answer.integrity_events or []) + events
+    if any(e["type"] == "paste" for e in events) and not attempt.assessment.allow_paste:
+        _flag(attempt, "paste")
+    if any(e["type"] in ("blur", "tab_hidden") for e in events):
+        _flag(attempt, "focus_lost")
+
+
+def _flag(attempt: Attempt, flag: str) -> None:
+    if flag not in (attempt.flags or []):
+        attempt.flags = [*(attempt.flags or []), flag]
+
+
+def submit_answer(session: Session, attempt: Attempt, task_id: Any, text: Any,
+                  idempotency_key: str | None = None, events: Any = None,
+                  now: datetime | None = None, queue=None) -> tuple[Answer, bool]:
+    """Submit one answer; returns (answer, created).
+
+    A retry with the same ``idempotency_key`` returns the stored answer and
+    schedules nothing. With ``queue`` the session is committed and the scoring
+    job enqueued; without it the caller must commit, then enqueue.
+    """
+    now = now or utcnow()
+    answer = _answer(session, attempt, task_id)
+    if answer.submitted_at is not None:
+        if idempotency_key and idempotency_key == answer.idempotency_key:
+            return answer, False
+        raise Conflict("this answer has already been submitted", "already_submitted")
+    _check_open(attempt, now)
+    text = _check_text(text)
+    if not text.strip():
+        raise InputError("the answer is empty")
+    item = session.scalar(select(AssessmentTask).where(
+        AssessmentTask.assessment_id == attempt.assessment_id,
+        AssessmentTask.task_id == answer.task_id))
+    words = word_count(text)
+    # Browsers count words a little differently; 10 % slack avoids refusing
+    # an answer the page showed as within the limit.
+    if words > item.word_limits[1] * 1.1 + 5:
+        raise InputError(f"the answer has {words} words; the limit is {item.word_limits[1]}")
+    answer.text, answer.submitted_at, answer.word_count = text, now, words
+    answer.idempotency_key = (idempotency_key or "")[:200] or None
+    answer.draft_text, answer.saved_at = text, now
+    answer.fingerprint = simhash(text)
+    _add_events(attempt, answer, _clean_events(events))
+    _mark_duplicates(session, attempt, answer)
+    if all(a.submitted_at is not None for a in attempt.answers):
+        attempt.status, attempt.submitted_at = "submitted", now
+    enqueue_scoring_row(session, answer)
+    audit(session, _actor(attempt.invitation), "answer.submit", org_id=attempt.assessment.org_id,
+          target=answer, details={"words": words, "idempotency_key": answer.idempotency_key})
+    if queue is not None:
+        session.commit()
+        queue.enqueue_score(answer.id)
+    return answer, True
+
+
+def enqueue_scoring_row(session: Session, answer: Answer) -> Job:
+    """The job status row of the answer's scoring, (re)set to queued."""
+    job = session.scalar(select(Job).where(Job.kind == "score", Job.answer_id == answer.id))
+    if job is None:
+        job = Job(kind="score", answer_id=answer.id, attempts=0)
+        session.add(job)
+    job.status, job.run_after, job.lease_until, job.last_error = "queued", None, None, None
+    session.flush()
+    return job
+
+
+def _mark_duplicates(session: Session, attempt: Attempt, answer: Answer) -> None:
+    if answer.fingerprint is None:
+        return
+    others = session.execute(
+        select(Answer.fingerprint, Attempt).join(Attempt, Answer.attempt_id == Attempt.id)
+        .where(Answer.task_id == answer.task_id, Answer.fingerprint.is_not(None),
+               Attempt.candidate_id != attempt.candidate_id, Answer.id != answer.id)
+        .order_by(Answer.id.desc()).limit(5000)).all()
+    for fingerprint, other in others:
+        if distance(fingerprint, answer.fingerprint) <= NEAR_DUPLICATE_BITS:
+            _flag(attempt, "near_duplicate")
+            _flag(other, "near_duplicate")
+
+
+def _close(session: Session, attempt: Attempt, now: datetime, action: str) -> list[int]:
+    """Submit the drafts still open as they stand and close the attempt;
+    returns the ids of answers to score."""
+    enqueue = []
+    for answer in attempt.answers:
+        if answer.submitted_at is None and (answer.draft_text or "").strip():
+            answer.text, answer.submitted_at = answer.draft_text, now
+            answer.word_count = word_count(answer.draft_text)
+            answer.fingerprint = simhash(answer.draft_text)
+            enqueue_scoring_row(session, answer)
+            enqueue.append(answer.id)
+            _flag(attempt, "auto_submitted")
+    submitted = any(a.submitted_at is not None for a in attempt.answers)
+    attempt.status = "submitted" if submitted else "expired"
+    attempt.submitted_at = now if submitted else None
+    audit(session, "system" if action == "attempt.expire" else _actor(attempt.invitation), action,
+          org_id=attempt.assessment.org_id, target=attempt, details={"auto_submitted": enqueue})
+    return enqueue
+
+
+def _enqueue_after_commit(session: Session, queue, answer_ids: list[int]) -> None:
+    if queue is not None:
+        session.commit()
+        for answer_id in answer_ids:
+            queue.enqueue_score(answer_id)
+
+
+def finish_attempt(session: Session, attempt: Attempt, now: datetime | None = None,
+                   queue=None) -> Attempt:
+    """The applicant is done: drafts not yet submitted are submitted as they stand."""
+    now = now or utcnow()
+    if attempt.status != "started":
+        return attempt
+    _enqueue_after_commit(session, queue, _close(session, attempt, now, "attempt.finish"))
+    return attempt
+
+
+def expire_overdue(session: Session, now: datetime | None = None, queue=None) -> int:
+    """Close attempts past their deadline the same way as :func:`finish_attempt`
+    (nothing written is lost); attempts with nothing written become
+    ``expired``. Returns how many were closed."""
+    now = now or utcnow()
+    overdue = session.scalars(select(Attempt).where(
+        Attempt.status == "started", Attempt.deadline.is_not(None),
+        Attempt.deadline < now - GRACE)).all()
+    enqueue: list[int] = []
+    for attempt in overdue:
+        enqueue += _close(session, attempt, now, "attempt.expire")
+    _enqueue_after_commit(session, queue, enqueue)
+    return len(overdue)
+
+
+def check_feedback_allowed(attempt: Attempt) -> None:
+    if not attempt.assessment.show_feedback:
+        raise Forbidden("this assessment does not show feedback to applicants", "no_feedback")
+    if attempt.status != "scored":
+        raise Conflict("the answers have not all been scored yet", "not_scored")

@@ -1,0 +1,133 @@
+"""Invitations: single-use links, retake policy, bulk CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db.base import utcnow
+from ..db.models import Assessment, Attempt, Candidate, Invitation, User
+from .audit import actor_of, audit
+from .errors import Conflict, InputError, Unauthorized
+from .security import hash_token, new_token
+
+MAX_BULK_ROWS = 5000
+
+
+def _candidate(session: Session, org_id: int, email: str, name: str) -> Candidate:
+    email = (email or "").strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email or len(email) > 320:
+        raise InputError(f"not an email address: {email!r}")
+    candidate = session.scalar(select(Candidate).where(Candidate.org_id == org_id,
+                                                       Candidate.email == email))
+    if candidate is None:
+        candidate = Candidate(org_id=org_id, email=email, name=(name or "").strip()[:200])
+        session.add(candidate)
+        session.flush()
+    elif name and not candidate.name:
+        candidate.name = name.strip()[:200]
+    return candidate
+
+
+def check_retake(session: Session, assessment: Assessment, candidate: Candidate,
+                 now: datetime) -> None:
+    """Raise :class:`Conflict` when the retake policy forbids another attempt."""
+    rows = session.execute(
+        select(func.count(Attempt.id), func.max(Attempt.started_at))
+        .where(Attempt.assessment_id == assessment.id, Attempt.candidate_id == candidate.id)).one()
+    count, last = rows
+    if count >= assessment.max_attempts:
+        raise Conflict(f"{candidate.email} has used all {assessment.max_attempts} attempt(s)",
+                       "retake_limit")
+    if last is not None and assessment.cooldown_days:
+        last = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
+        if last + timedelta(days=assessment.cooldown_days) > now:
+            raise Conflict(f"{candidate.email} may retake after the {assessment.cooldown_days}-day "
+                           "cool-down", "cooldown")
+
+
+def invite(session: Session, user: User, assessment: Assessment, email: str, name: str = "",
+           *, days: int = 14, now: datetime | None = None) -> tuple[Invitation, str]:
+    """A new invitation; returns it and the token in clear (shown once only)."""
+    now = now or utcnow()
+    if assessment.archived:
+        raise Conflict("the assessment is archived", "archived")
+    if not 1 <= int(days) <= 365:
+        raise InputError("expires_in_days must be between 1 and 365")
+    candidate = _candidate(session, assessment.org_id, email, name)
+    check_retake(session, assessment, candidate, now)
+    token = new_token()
+    invitation = Invitation(assessment_id=assessment.id, candidate_id=candidate.id,
+                            token_hash=hash_token(token), expires_at=now + timedelta(days=int(days)),
+                            created_by=user.id)
+    session.add(invitation)
+    session.flush()
+    audit(session, actor_of(user), "invitation.create", org_id=assessment.org_id,
+          target=invitation, details={"email": candidate.email, "assessment_id": assessment.id})
+    return invitation, token
+
+
+@dataclass
+class BulkReport:
+    created: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *,
+               days: int = 14) -> BulkReport:
+    """Invite every row of a CSV with an ``email`` column (``name`` optional).
+
+    Each row is independent: a bad row is reported with its line number and
+    the others still get their invitations.
+    """
+    reader = csv.DictReader(io.StringIO(raw))
+    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    if "email" not in fields:
+        raise InputError("the CSV needs a header row with an 'email' column")
+    report = BulkReport()
+    for line, row in enumerate(reader, start=2):
+        if line - 1 > MAX_BULK_ROWS:
+            raise InputError(f"at most {MAX_BULK_ROWS} rows per upload")
+        row = {(k or "").strip().lower(): (v or "").strip() if isinstance(v, str) else ""
+               for k, v in row.items()}
+        try:
+            with session.begin_nested():
+                invitation, token = invite(session, user, assessment, row.get("email", ""),
+                                           row.get("name", ""), days=days)
+        except (InputError, Conflict) as exc:
+            report.errors.append({"line": line, "email": row.get("email", ""),
+                                  "code": exc.code, "message": str(exc)})
+            continue
+        report.created.append({"line": line, "email": invitation.candidate.email,
+                               "invitation_id": invitation.id, "token": token})
+    return report
+
+
+def invitation_for_token(session: Session, token: str | None,
+                         now: datetime | None = None) -> Invitation:
+    """The invitation behind an applicant's token; 401 if unknown, revoked or expired.
+
+    An expired invitation whose attempt already started stays readable, so
+    an applicant can still see their status and feedback.
+    """
+    if not token:
+        raise Unauthorized("an invitation token is required")
+    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    if invitation is None or invitation.revoked_at is not None:
+        raise Unauthorized("this invitation link is not valid", "invalid_invitation")
+    if invitation.used_at is None and invitation.expires_at <= (now or utcnow()):
+        raise Unauthorized("this invitation link has expired", "invitation_expired")
+    return invitation
+
+
+def revoke(session: Session, user: User, invitation: Invitation) -> Invitation:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+        audit(session, actor_of(user), "invitation.revoke", org_id=user.org_id, target=invitation)
+    return invitation

@@ -1,0 +1,131 @@
+"""Who is calling: recruiters by API token, applicants by invitation token.
+
+Also the small request helpers every API view uses (JSON body, ints, dates).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from datetime import datetime, timezone
+from functools import wraps
+from typing import Any, Callable
+
+from flask import current_app, g, request
+
+from ..db.models import User
+from ..services import invitation_for_token, user_for_token
+from ..services.errors import Forbidden, InputError, RateLimited, ServiceError
+from .extensions import session
+
+APPLICANT_HEADER = "X-Invitation-Token"
+
+
+def current_user() -> User:
+    return g.user
+
+
+def recruiter(write: bool = False) -> Callable:
+    """Require an API token; ``write=True`` also refuses viewers."""
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            user = user_for_token(session(), token.strip() if scheme.lower() == "bearer" else None)
+            if write and not user.can_write:
+                raise Forbidden("this API token has read-only (viewer) access")
+            g.user = user
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+class RateLimiter:
+    """Sliding-window limit per key, in process memory. Enough to stop a
+    script hammering one invitation; a shared limit needs Redis."""
+
+    def __init__(self) -> None:
+        self._hits: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, limit: int, window: float = 60.0) -> None:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits[key]
+            while hits and hits[0] <= now - window:
+                hits.popleft()
+            if len(hits) >= limit:
+                raise RateLimited("too many requests; slow down and retry in a minute")
+            hits.append(now)
+            if len(self._hits) > 100_000:
+                self._hits.clear()
+
+
+_limiter = RateLimiter()
+
+
+def applicant(view: Callable) -> Callable:
+    """Resolve the invitation from the X-Invitation-Token header or ?token=."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        token = request.headers.get(APPLICANT_HEADER) or request.args.get("token")
+        limit = current_app.config["ASSESSOR_CONFIG"].APPLICANT_RATE_LIMIT
+        _limiter.hit(f"{request.remote_addr}:{(token or '')[:16]}", limit)
+        g.invitation = invitation_for_token(session(), token)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def json_body(required: bool = True) -> dict[str, Any]:
+    if not request.data and not required:
+        return {}
+    if not request.is_json:
+        raise ServiceError("send a JSON object with Content-Type: application/json",
+                           "bad_request")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ServiceError("the body must be a JSON object", "bad_request")
+    return data
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{name} must be an integer") from None
+    if not low <= value <= high:
+        raise InputError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def parse_datetime(value: Any, name: str) -> datetime | None:
+    """ISO 8601 date or datetime; naive values are taken as UTC."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{name} must be an ISO 8601 date-time string")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"{name} must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z") \
+            from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def check_types(data: dict[str, Any], spec: dict[str, type | tuple]) -> None:
+    """422 when a present field has the wrong JSON type (bool is not an int)."""
+    for key, kinds in spec.items():
+        if key not in data or data[key] is None:
+            continue
+        value = data[key]
+        kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        if isinstance(value, bool) and bool not in kinds:
+            raise InputError(f"{key} has the wrong type")
+        if not isinstance(value, kinds):
+            names = "/".join(k.__name__.replace("str", "string").replace("int", "integer")
+                             for k in kinds)
+            raise InputError(f"{key} must be of type {names}")

@@ -1,0 +1,74 @@
+"""Every error leaves as JSON ``{"error": {"code", "message"}}``; nothing
+becomes an HTML page or a bare 500."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import AssessorError
+from ..services.errors import http_status
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
+               413: "request_too_large", 415: "unsupported_media_type", 422: "invalid_input",
+               429: "rate_limited", 500: "internal_error", 503: "unavailable"}
+
+
+def error_response(status: int, code: str, message: str, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    response = jsonify(body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="assessor"'
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
+def _wants_json() -> bool:
+    # HTML blueprints added later may render their own error pages.
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" \
+        or not request.accept_mimetypes.accept_html
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AssessorError)
+    def _assessor_error(exc: AssessorError):
+        status = http_status(exc)
+        if status >= 500:
+            log.exception("unexpected service error")
+            return error_response(500, exc.code, "internal error")
+        return error_response(status, exc.code, str(exc))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def _database_down(exc: SQLAlchemyError):
+        # Connection refused, locked, disk full …: the request changed
+        # nothing (the transaction rolled back), so the client may retry.
+        log.error("database error on %s %s: %s", request.method, request.path, exc)
+        return error_response(503, "database_unavailable",
+                              "the database is unavailable; nothing was saved, please retry")
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError):
+        # Two requests raced on a unique row; the loser is told to re-read.
+        log.warning("integrity error on %s %s: %s", request.method, request.path, exc.orig)
+        return error_response(409, "conflict", "the change conflicts with another one; retry")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if not _wants_json():
+            return exc
+        status = exc.code or 500
+        return error_response(status, _HTTP_CODES.get(status, "http_error"),
+                              exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "internal error")
