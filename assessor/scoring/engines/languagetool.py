@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import threading
 import time
 from bisect import bisect_left
@@ -187,7 +188,10 @@ def start_local_server(path: str | Path, language: str) -> tuple[Any, str]:
         tool = language_tool_python.LanguageTool(
             language, language_tool_download_version=version)
     except (language_tool_python.LanguageToolError, requests.RequestException, OSError,
-            SystemError, ModuleNotFoundError, ValueError) as exc:
+            subprocess.SubprocessError, SystemError, ModuleNotFoundError, ValueError,
+            SystemExit) as exc:
+        # SystemExit too: language_tool_python exits when it cannot parse
+        # `java -version`, which must not stop the whole service.
         raise EngineUnavailable(f"local LanguageTool in {install} did not start: {exc}") from exc
     base = tool.url[: -len("v2/")] if tool.url.endswith("v2/") else tool.url
     return tool, base
@@ -305,7 +309,7 @@ class LanguageToolEngine:
         except requests.Timeout as exc:
             raise EngineError(f"LanguageTool at {url} did not answer within {timeout:g} s") from exc
         except requests.ConnectionError as exc:
-            raise EngineUnavailable(f"LanguageTool at {url} is unreachable: {exc}") from exc
+            raise EngineUnavailable(f"LanguageTool at {url} is unreachable ({_short(exc)})") from exc
         except requests.RequestException as exc:
             raise EngineError(f"LanguageTool request to {url} failed: {exc}") from exc
         if response.status_code != 200:
@@ -316,6 +320,14 @@ class LanguageToolEngine:
             return json.loads(body)
         except ValueError as exc:
             raise EngineError(f"LanguageTool at {url} answered with invalid JSON") from exc
+
+
+def _short(exc: Exception) -> str:
+    # requests nests urllib3's errors into a long repr; the errno line is what
+    # an operator reading a result's warning needs. The full chain stays in
+    # the traceback via ``from``.
+    found = re.search(r"\[Errno -?\d+\] [^'\")]+", str(exc))
+    return found.group(0) if found else str(exc)[:160]
 
 
 def _read_body(response: requests.Response, deadline: float) -> bytes:
