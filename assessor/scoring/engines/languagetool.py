@@ -30,9 +30,10 @@ from spacy.tokens import Doc
 
 from ...errors import DataError, EngineError, EngineUnavailable
 from ..settings import ScoringSettings
-from ..types import CATEGORIES, Issue
+from ..types import CATEGORIES, Issue, Warning_
 
 ENGINE_NAME = "languagetool"
+INCOMPLETE_WARNING = "engine_incomplete"
 _JARS = ("languagetool-server.jar", "languagetool.jar")
 _VERSION = re.compile(r"^LanguageTool-(\d+\.\d+|\d{8})$")
 
@@ -256,10 +257,21 @@ class LanguageToolEngine:
 
     def check(self, text: str, doc: Doc | None = None) -> list[Issue]:
         """Issues in ``text``; ``doc`` is unused (LanguageTool parses itself)."""
+        return self.check_with_warnings(text, doc)[0]
+
+    def check_with_warnings(self, text: str, doc: Doc | None = None
+                            ) -> tuple[list[Issue], list[Warning_]]:
+        """Issues, plus a warning when LanguageTool says it stopped early."""
         answer = self.check_raw(text)
         if not isinstance(answer, dict) or "matches" not in answer:
             raise EngineError(f"LanguageTool at {self.target} answered without matches")
-        return convert_matches(text, answer["matches"], self.categories, self.max_suggestions)
+        issues = convert_matches(text, answer["matches"], self.categories, self.max_suggestions)
+        flags = answer.get("warnings")
+        if isinstance(flags, dict) and flags.get("incompleteResults"):
+            return issues, [Warning_(INCOMPLETE_WARNING,
+                                     "LanguageTool stopped before the end of the text; "
+                                     "some issues may be missing")]
+        return issues, []
 
     def check_raw(self, text: str) -> Any:
         """The decoded JSON answer of ``/v2/check`` for ``text``."""

@@ -186,8 +186,9 @@ def run_grammar(plan: EnginePlan, text: str, doc: Doc | None) -> EngineRun:
                   f"({plan.breaker.last_failure}); it will be retried in "
                   f"{plan.breaker.retry_in():.0f} s")
         return _fall_back(plan, text, doc, reason, None)
+    detailed = getattr(lt, "check_with_warnings", None)
     try:
-        issues = lt.check(text, doc)
+        issues, warnings = detailed(text, doc) if detailed else (lt.check(text, doc), [])
     except EngineError as exc:
         plan.breaker.failure(str(exc))
         return _fall_back(plan, text, doc, f"LanguageTool failed: {exc}", exc)
@@ -197,7 +198,7 @@ def run_grammar(plan: EnginePlan, text: str, doc: Doc | None) -> EngineRun:
         plan.breaker.failure(repr(exc))
         raise
     plan.breaker.success()
-    return EngineRun(issues, lt.name, [])
+    return EngineRun(list(issues), lt.name, list(warnings))
 
 
 def _fall_back(plan: EnginePlan, text: str, doc: Doc | None, reason: str,

@@ -182,6 +182,28 @@ def test_server_faults_become_engine_errors(lt, mode, error):
     assert info.value.__cause__ is not None or mode in ("404", "500")
 
 
+@pytest.mark.parametrize("answer, error", [
+    ({"software": {"name": "LanguageTool"}}, "without matches"),
+    ([], "without matches"),
+    ({"matches": {"not": "a list"}}, "no list of matches"),
+])
+def test_answer_without_matches_is_an_error(lt, answer, error):
+    text = f"An answer shaped {error} {type(answer).__name__}."
+    lt.add(text, answer)
+    with pytest.raises(EngineError, match=error):
+        LanguageToolEngine(lt.url).check(text, None)
+
+
+@pytest.mark.parametrize("incomplete, codes", [(True, ["engine_incomplete"]), (False, [])])
+def test_incomplete_results_are_reported(lt, incomplete, codes):
+    sample = SAMPLES["s02"]
+    text = sample.text + " " * (1 + incomplete)  # a text of its own per case
+    lt.add(text, {**sample.response, "warnings": {"incompleteResults": incomplete}})
+    issues, warnings = LanguageToolEngine(lt.url).check_with_warnings(text, None)
+    assert len(issues) == len(sample.response["matches"])
+    assert [w.code for w in warnings] == codes
+
+
 def test_unrecorded_text_is_an_error_not_an_empty_result(lt):
     with pytest.raises(EngineError, match="404"):
         LanguageToolEngine(lt.url).check("A text the server never saw.", None)

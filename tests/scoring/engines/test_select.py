@@ -115,6 +115,14 @@ def test_languagetool_runs_when_up(lt):
     assert all(i.engine == "languagetool" for i in run.issues)
 
 
+def test_languagetool_warnings_reach_the_run(lt):
+    text = SAMPLE.text + " (incomplete)"
+    lt.add(text, {**SAMPLE.response, "matches": [], "warnings": {"incompleteResults": True}})
+    run = run_grammar(plan_for(lt.url), text, None)
+    assert run.engine == "languagetool"
+    assert [w.code for w in run.warnings] == ["engine_incomplete"]
+
+
 @pytest.mark.parametrize("mode, reason", [
     ("500", "HTTP 500"), ("slow", "within 0.5 s"), ("garbage", "invalid JSON"),
 ])
