@@ -38,7 +38,8 @@ _JARS = ("languagetool-server.jar", "languagetool.jar")
 _VERSION = re.compile(r"^LanguageTool-(\d+\.\d+|\d{8})$")
 
 
-def _read_data(name: str) -> dict[str, Any]:
+def read_data(name: str) -> dict[str, Any]:
+    """A JSON file of ``assessor/data/languagetool``."""
     resource = resources.files("assessor") / "data" / "languagetool" / name
     try:
         return json.loads(resource.read_text(encoding="utf-8"))
@@ -56,7 +57,7 @@ class CategoryMap:
 
     @classmethod
     def load(cls) -> "CategoryMap":
-        data = _read_data("categories.json")
+        data = read_data("categories.json")
         try:
             mapping = cls(dict(data["by_category"]), dict(data["by_issue_type"]),
                           data["default"])
@@ -212,7 +213,7 @@ class LanguageToolEngine:
             raise EngineUnavailable("LanguageTool needs a server URL or an install folder")
         if timeout <= 0:
             raise EngineError(f"LanguageTool timeout must be positive, not {timeout}")
-        adapter = _read_data("adapter.json")
+        adapter = read_data("adapter.json")
         self.language = language
         self.timeout = float(timeout)
         self.categories = categories or CategoryMap.load()

@@ -18,6 +18,7 @@ from ...errors import ConfigError, EngineError, EngineUnavailable
 from ..settings import ScoringSettings
 from ..types import Issue, Warning_
 from .base import GrammarEngine
+from .languagetool import LanguageToolEngine, read_data
 
 ENGINE_MODES = ("auto", "builtin", "languagetool")
 FALLBACK_WARNING = "engine_fallback"
@@ -158,8 +159,6 @@ def build_engines(settings: ScoringSettings, *,
     the built-in engine otherwise; ``languagetool`` requires one. Whether a
     failing LanguageTool falls back is ``settings.fallback`` in both cases.
     """
-    from .languagetool import LanguageToolEngine, _read_data
-
     mode = (settings.engine or "auto").strip().lower()
     if mode not in ENGINE_MODES:
         raise ConfigError(f"unknown engine {settings.engine!r}; use one of {', '.join(ENGINE_MODES)}")
@@ -167,7 +166,7 @@ def build_engines(settings: ScoringSettings, *,
     if mode == "languagetool" and not configured:
         raise ConfigError("engine 'languagetool' needs LANGUAGETOOL_URL or LTP_PATH")
     if cooldown is None:
-        cooldown = float(_read_data("adapter.json").get("breaker_cooldown_seconds", 30))
+        cooldown = float(read_data("adapter.json").get("breaker_cooldown_seconds", 30))
     use_lt = mode == "languagetool" or (mode == "auto" and configured)
     # Constructing the engine contacts nothing: an unreachable server shows up
     # on first use (and in readiness), not as a failure to start the service.
