@@ -16,7 +16,8 @@ from assessor.scoring.engines.languagetool import (
     CategoryMap, LanguageToolEngine, convert_matches, find_install, start_local_server,
     utf16_to_index)
 from assessor.scoring.types import CATEGORIES, Issue
-from tests.support.lt_replay import FIXTURES, LTReplay, iter_shared_records, load_samples
+from tests.support.lt_replay import (
+    FIXTURES, LTReplay, iter_shared_records, load_samples, shared_recordings)
 
 SAMPLES = {s.id: s for s in load_samples()}
 REPO = Path(__file__).resolve().parents[3]
@@ -324,10 +325,30 @@ def test_local_install_is_started_by_language_tool_python(tmp_path, monkeypatch)
                             ("Hello",), "languagetool")]
 
 
+def _need_shared() -> None:
+    if not (SHARED / "data" / "languagetool").is_dir():
+        pytest.skip(f"shared LanguageTool recordings not found in {SHARED} "
+                    "(set ASSESSOR_SHARED_DIR or put them at ../shared)")
+
+
+@pytest.mark.shared
+def test_shared_texts_through_the_replay_server():
+    _need_shared()
+    with LTReplay(shared_recordings(SHARED, ("fce.dev",))) as server:
+        engine = LanguageToolEngine(server.url, timeout=5)
+        checked = 0
+        for _, text_id, text, recorded in iter_shared_records(SHARED, ("fce.dev",)):
+            issues = engine.check(text, None)
+            spans = sorted(text[i.offset:i.offset + i.length] for i in issues)
+            assert spans == sorted(text[m["offset"]:m["offset"] + m["length"]]
+                                   for m in recorded), text_id
+            checked += 1
+    assert checked > 0 and len(server.checks()) == checked
+
+
 @pytest.mark.shared
 def test_every_shared_recording_converts():
-    if not (SHARED / "data" / "languagetool").is_dir():
-        pytest.skip(f"shared LanguageTool recordings not found in {SHARED}")
+    _need_shared()
     categories = CategoryMap.load()
     texts = matches = 0
     for corpus, text_id, text, recorded in iter_shared_records(SHARED):
