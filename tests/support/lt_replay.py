@@ -195,9 +195,10 @@ class LTReplay:
         """Parameters of every /v2/check request received."""
         return [params for path, params in self.log if path == "/v2/check"]
 
-    def start(self) -> "LTReplay":
+    def start(self, port: int = 0) -> "LTReplay":
+        """Listen on 127.0.0.1:``port`` (0 = any free port)."""
         self.stopping.clear()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.replay = self
         # A short poll interval keeps stop() quick.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
@@ -220,3 +221,32 @@ class LTReplay:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the recordings until interrupted, e.g. for trying the service by hand:
+
+        python -m tests.support.lt_replay --shared ../shared --port 8081
+        LANGUAGETOOL_URL=http://127.0.0.1:8081 ...
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, help="also serve ../shared recordings")
+    parser.add_argument("--port", type=int, default=0, help="default: any free port")
+    args = parser.parse_args(argv)
+    replay = LTReplay.from_fixtures()
+    if args.shared:
+        replay.recordings.update(shared_recordings(args.shared))
+    replay.start(args.port)
+    print(f"LanguageTool replay with {len(replay.recordings)} texts at {replay.url}", flush=True)
+    try:
+        replay.stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        replay.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -267,3 +267,17 @@ def test_builtin_engine_is_created_once_and_lazily():
     run_grammar(plan, "i", None)
     run_grammar(plan, "i", None)
     assert len(made) == 1 and made[0].calls == 2
+
+
+def test_real_builtin_engine_is_the_default_fallback():
+    pytest.importorskip("assessor.scoring.engines.builtin",
+                        reason="the built-in engine is not in this checkout yet")
+    from assessor.scoring.nlp import get_nlp
+
+    settings = ScoringSettings(engine="languagetool", languagetool_url=dead_url())
+    plan = build_engines(settings)  # no builtin_factory: the real, lazily imported engine
+    run = run_grammar(plan, SAMPLE.text, get_nlp()(SAMPLE.text))
+    assert run.engine == "builtin"
+    assert run.warnings[0].code == FALLBACK_WARNING
+    assert all(i.engine == "builtin" for i in run.issues)
+    assert all(0 <= i.offset <= i.offset + i.length <= len(SAMPLE.text) for i in run.issues)
