@@ -221,7 +221,8 @@ class LanguageToolEngine:
                                    else adapter.get("max_suggestions", 5))
         self.ping_timeout = min(self.timeout, float(
             ping_timeout if ping_timeout is not None else adapter.get("ping_timeout_seconds", 2)))
-        self._url = url.rstrip("/") + "/" if url else None
+        # Accept the server root or its API root (".../v2"), as people write both.
+        self._url = re.sub(r"/v2$", "", url.rstrip("/")) + "/" if url else None
         self._path = Path(path) if path and not url else None
         self._tool: Any = None  # language_tool_python.LanguageTool of a local install
         self._local_url: str | None = None

@@ -128,6 +128,11 @@ def test_clean_answer_has_no_issues(lt):
         assert engine.check(sample.text, None) == []
 
 
+@pytest.mark.parametrize("suffix", ["", "/", "/v2", "/v2/"])
+def test_server_root_or_api_root_both_work(lt, suffix):
+    assert LanguageToolEngine(lt.url + suffix).check(SAMPLES["s09"].text, None)
+
+
 def test_request_carries_text_and_language(lt):
     sample = SAMPLES["s05"]
     LanguageToolEngine(lt.url, language="en-US").check(sample.text, None)
