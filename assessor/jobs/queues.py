@@ -118,6 +118,22 @@ class EmbeddedQueue:
             if startup:
                 self._next_recovery = time.monotonic() + min(5, self.ctx.config.RECOVERY_INTERVAL)
 
+    def run_pending(self, include_delayed: bool = False, limit: int = 1000) -> list[Outcome]:
+        """Run queued jobs in the calling thread (tests and one-off commands;
+        not while the worker thread runs). Retries go back on the heap."""
+        outcomes = []
+        for _ in range(limit):
+            with self._cond:
+                if not self._heap or (not include_delayed
+                                      and self._heap[0][0] > time.monotonic()):
+                    break
+                _, _, kind, object_id = heapq.heappop(self._heap)
+            outcome = run_job(self.ctx, kind, object_id)
+            outcomes.append(outcome)
+            if outcome.retry_in is not None:
+                self._push(kind, object_id, outcome.retry_in)
+        return outcomes
+
     def wait_idle(self, timeout: float = 30) -> bool:
         """Block until no job is due or running (tests, the demo loader)."""
         end = time.monotonic() + timeout

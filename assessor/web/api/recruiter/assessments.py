@@ -1,0 +1,156 @@
+"""Assessments and invitations."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from sqlalchemy import func, select
+
+from ....db import models as m
+from ....errors import NotFound
+from ....services import create_assessment, invite, invite_csv, owned, revoke, update_assessment
+from ....services.audit import actor_of, audit
+from ....services.errors import Conflict, InputError, ServiceError
+from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
+from ...extensions import session
+from .. import serializers as ser
+from . import bp
+
+_TYPES = {"title": str, "description": str, "time_limit_minutes": int, "opens_at": str,
+          "closes_at": str, "max_attempts": int, "cooldown_days": int, "show_feedback": bool,
+          "allow_paste": bool, "client_account_id": int, "archived": bool, "role_profile": str,
+          "role_profile_id": int, "thresholds": dict, "tasks": list}
+
+
+def _assessment_input() -> dict:
+    data = json_body()
+    check_types(data, _TYPES)
+    for key in ("opens_at", "closes_at"):
+        if key in data:
+            data[key] = parse_datetime(data[key], key)
+    for item in data.get("tasks") or []:
+        if isinstance(item, dict):
+            check_types(item, {"task_id": int, "min_words": int, "max_words": int})
+        elif isinstance(item, bool) or not isinstance(item, int):
+            raise InputError("tasks must be task ids or {task_id, min_words, max_words} objects")
+    return data
+
+
+def _public_url() -> str:
+    return current_app.config["ASSESSOR_CONFIG"].PUBLIC_URL
+
+
+@bp.get("/assessments")
+@recruiter()
+def list_assessments():
+    query = select(m.Assessment).where(m.Assessment.org_id == current_user().org_id)
+    if request.args.get("archived") not in ("1", "true"):
+        query = query.where(m.Assessment.archived.is_(False))
+    rows = session().scalars(query.order_by(m.Assessment.id)).all()
+    return jsonify({"items": [ser.assessment(a) for a in rows]})
+
+
+@bp.post("/assessments")
+@recruiter(write=True)
+def new_assessment():
+    assessment = create_assessment(session(), current_user(), _assessment_input())
+    session().commit()
+    return jsonify(ser.assessment(assessment)), 201
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@recruiter()
+def get_assessment(assessment_id: int):
+    return jsonify(ser.assessment(owned(session(), m.Assessment, assessment_id,
+                                        current_user().org_id)))
+
+
+@bp.patch("/assessments/<int:assessment_id>")
+@recruiter(write=True)
+def patch_assessment(assessment_id: int):
+    assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
+    data = _assessment_input()
+    started = session().scalar(select(func.count(m.Attempt.id)).where(
+        m.Attempt.assessment_id == assessment.id))
+    if started and ("tasks" in data or "thresholds" in data or "role_profile" in data
+                    or "role_profile_id" in data):
+        # Applicants already answered these tasks under these bars.
+        raise Conflict("tasks and thresholds cannot change once attempts exist; "
+                       "create a new assessment", "assessment_in_use")
+    update_assessment(session(), current_user(), assessment, data)
+    session().commit()
+    return jsonify(ser.assessment(assessment))
+
+
+@bp.delete("/assessments/<int:assessment_id>")
+@recruiter(write=True)
+def delete_assessment(assessment_id: int):
+    """Archives: results and the audit trail of an assessment are kept."""
+    user = current_user()
+    assessment = owned(session(), m.Assessment, assessment_id, user.org_id)
+    assessment.archived = True
+    audit(session(), actor_of(user), "assessment.archive", org_id=user.org_id, target=assessment)
+    session().commit()
+    return "", 204
+
+
+@bp.get("/assessments/<int:assessment_id>/invitations")
+@recruiter()
+def list_invitations(assessment_id: int):
+    assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
+    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
+    query = select(m.Invitation).where(m.Invitation.assessment_id == assessment.id)
+    total = session().scalar(select(func.count()).select_from(query.subquery()))
+    rows = session().scalars(query.order_by(m.Invitation.id)
+                             .offset((page_no - 1) * per_page).limit(per_page)).all()
+    return jsonify(ser.page([ser.invitation(i) for i in rows], total, page_no, per_page))
+
+
+@bp.post("/assessments/<int:assessment_id>/invitations")
+@recruiter(write=True)
+def new_invitation(assessment_id: int):
+    assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
+    data = json_body()
+    check_types(data, {"email": str, "name": str, "expires_in_days": int})
+    invitation, token = invite(session(), current_user(), assessment, data.get("email") or "",
+                               data.get("name") or "", days=data.get("expires_in_days") or 14)
+    session().commit()
+    return jsonify(ser.invitation(invitation, token, _public_url())), 201
+
+
+def _csv_text() -> str:
+    upload = request.files.get("file")
+    raw = upload.read() if upload is not None else request.get_data()
+    if not raw:
+        raise ServiceError("send a CSV file (multipart field 'file' or a text/csv body)",
+                           "bad_request")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("the CSV must be UTF-8") from None
+
+
+@bp.post("/assessments/<int:assessment_id>/invitations/bulk")
+@recruiter(write=True)
+def bulk_invitations(assessment_id: int):
+    assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
+    days = int_arg("expires_in_days", 14, 1, 365)
+    report = invite_csv(session(), current_user(), assessment, _csv_text(), days=days)
+    audit(session(), actor_of(current_user()), "invitation.bulk", org_id=assessment.org_id,
+          target=assessment, details={"created": len(report.created),
+                                      "errors": len(report.errors)})
+    session().commit()
+    for row in report.created:
+        row["url"] = f"{_public_url()}/take/{row['token']}"
+    return jsonify({"created": report.created, "errors": report.errors,
+                    "summary": {"created": len(report.created), "errors": len(report.errors)}})
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@recruiter(write=True)
+def revoke_invitation(invitation_id: int):
+    invitation = session().get(m.Invitation, invitation_id)
+    if invitation is None or invitation.assessment.org_id != current_user().org_id:
+        raise NotFound(f"invitation {invitation_id} not found")
+    revoke(session(), current_user(), invitation)
+    session().commit()
+    return jsonify(ser.invitation(invitation))
+

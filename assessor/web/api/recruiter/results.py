@@ -1,0 +1,164 @@
+"""Attempts, answers and scores, reviews, candidates."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import String, cast, func, select
+
+from ....db import models as m
+from ....scoring.types import CEFR_LEVELS, OUTCOMES
+from ....services import add_note, owned, record_review, set_candidate_status
+from ....services.errors import InputError, NotFound
+from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
+from ...extensions import session
+from .. import serializers as ser
+from . import bp
+
+FLAGS = ("paste", "focus_lost", "near_duplicate", "auto_submitted", "scoring_failed")
+
+
+def _attempt(attempt_id: int) -> m.Attempt:
+    attempt = session().get(m.Attempt, attempt_id)
+    if attempt is None or attempt.assessment.org_id != current_user().org_id:
+        raise NotFound(f"attempt {attempt_id} not found")
+    return attempt
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> list[str] | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    values = [v.strip() for v in raw.split(",") if v.strip()]
+    bad = [v for v in values if v not in allowed]
+    if bad or not values:
+        raise InputError(f"{name} must be among {', '.join(allowed)}")
+    return values
+
+
+def _bool_arg(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() not in ("true", "false", "1", "0"):
+        raise InputError(f"{name} must be true or false")
+    return raw.lower() in ("true", "1")
+
+
+def _filtered():
+    A = m.Attempt
+    query = select(A).join(m.Assessment, A.assessment_id == m.Assessment.id).where(
+        m.Assessment.org_id == current_user().org_id)
+    if request.args.get("assessment_id"):
+        query = query.where(A.assessment_id == int_arg("assessment_id", 0, 1, 2**31 - 1))
+    if (decisions := _choice("decision", OUTCOMES)) is not None:
+        query = query.where(A.final_decision.in_(decisions))
+    if (levels := _choice("cefr", CEFR_LEVELS)) is not None:
+        query = query.where(A.final_cefr.in_(levels))
+    if (statuses := _choice("status", m.ATTEMPT_STATUSES)) is not None:
+        query = query.where(A.status.in_(statuses))
+    if (review := _bool_arg("needs_review")) is not None:
+        query = query.where(A.needs_review.is_(review))
+    if (flags := _choice("flag", FLAGS)) is not None:
+        for flag in flags:
+            query = query.where(cast(A.flags, String).like(f'%"{flag}"%'))
+    if (flagged := _bool_arg("flagged")) is not None:
+        empty = cast(A.flags, String).in_(["[]", "null"]) | A.flags.is_(None)
+        query = query.where(~empty if flagged else empty)
+    if (since := parse_datetime(request.args.get("from"), "from")) is not None:
+        query = query.where(A.started_at >= since)
+    if (until := parse_datetime(request.args.get("to"), "to")) is not None:
+        query = query.where(A.started_at < until)
+    if q := (request.args.get("q") or "").strip().lower():
+        query = query.join(m.Candidate, A.candidate_id == m.Candidate.id).where(
+            m.Candidate.email.contains(q, autoescape=True)
+            | func.lower(m.Candidate.name).contains(q, autoescape=True))
+    return query
+
+
+@bp.get("/attempts")
+@recruiter()
+def list_attempts():
+    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
+    query = _filtered()
+    total = session().scalar(select(func.count()).select_from(query.subquery()))
+    rows = session().scalars(query.order_by(m.Attempt.started_at.desc(), m.Attempt.id.desc())
+                             .offset((page_no - 1) * per_page).limit(per_page)).all()
+    return jsonify(ser.page([ser.attempt_summary(a) for a in rows], total, page_no, per_page))
+
+
+def _jobs(attempt: m.Attempt) -> dict[int, m.Job]:
+    ids = [a.id for a in attempt.answers]
+    rows = session().scalars(select(m.Job).where(m.Job.kind == "score",
+                                                 m.Job.answer_id.in_(ids))).all() if ids else []
+    return {j.answer_id: j for j in rows}
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@recruiter()
+def get_attempt(attempt_id: int):
+    attempt = _attempt(attempt_id)
+    jobs = _jobs(attempt)
+    reviews = session().scalars(select(m.Review).where(m.Review.attempt_id == attempt.id)
+                                .order_by(m.Review.id)).all()
+    return jsonify({**ser.attempt_summary(attempt),
+                    "answers": [ser.answer(a, jobs.get(a.id)) for a in attempt.answers],
+                    "reviews": [ser.review(r) for r in reviews]})
+
+
+@bp.get("/answers/<int:answer_id>/score")
+@recruiter()
+def get_score(answer_id: int):
+    answer = session().get(m.Answer, answer_id)
+    if answer is None or answer.attempt.assessment.org_id != current_user().org_id:
+        raise NotFound(f"answer {answer_id} not found")
+    if answer.latest_score is None:
+        job = session().scalar(select(m.Job).where(m.Job.kind == "score",
+                                                   m.Job.answer_id == answer.id))
+        return jsonify({"answer_id": answer.id, "score": None,
+                        "scoring": ser.scoring_state(answer, job)}), 202
+    return jsonify({"answer_id": answer.id, "score": ser.score(answer.latest_score),
+                    "scoring": ser.scoring_state(answer, None)})
+
+
+@bp.post("/attempts/<int:attempt_id>/reviews")
+@recruiter(write=True)
+def new_review(attempt_id: int):
+    attempt = _attempt(attempt_id)
+    data = json_body()
+    check_types(data, {"note": str, "reason": str, "cefr_override": str,
+                       "decision_override": str})
+    review = record_review(session(), current_user(), attempt, data)
+    session().commit()
+    return jsonify({"review": ser.review(review), "attempt": ser.attempt_summary(attempt)}), 201
+
+
+@bp.get("/candidates/<int:candidate_id>")
+@recruiter()
+def get_candidate(candidate_id: int):
+    candidate = owned(session(), m.Candidate, candidate_id, current_user().org_id)
+    notes = session().scalars(select(m.CandidateNote).where(
+        m.CandidateNote.candidate_id == candidate.id).order_by(m.CandidateNote.id)).all()
+    return jsonify(ser.candidate(candidate, notes))
+
+
+@bp.patch("/candidates/<int:candidate_id>")
+@recruiter(write=True)
+def patch_candidate(candidate_id: int):
+    candidate = owned(session(), m.Candidate, candidate_id, current_user().org_id)
+    data = json_body()
+    check_types(data, {"status": str, "note": str})
+    set_candidate_status(session(), current_user(), candidate, data.get("status"),
+                         data.get("note") or "")
+    session().commit()
+    return jsonify(ser.candidate(candidate))
+
+
+@bp.post("/candidates/<int:candidate_id>/notes")
+@recruiter(write=True)
+def new_note(candidate_id: int):
+    candidate = owned(session(), m.Candidate, candidate_id, current_user().org_id)
+    data = json_body()
+    check_types(data, {"text": str})
+    note = add_note(session(), current_user(), candidate, data.get("text"))
+    session().commit()
+    return jsonify({"id": note.id, "text": note.text, "author_id": note.author_id,
+                    "created_at": ser.iso(note.created_at)}), 201

@@ -1,0 +1,170 @@
+"""Who am I, the task bank, role profiles, client accounts, webhooks, audit log."""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import jsonify
+from sqlalchemy import func, select
+
+from ....db import models as m
+from ....services import create_task, owned, save_role_profile
+from ....services.audit import actor_of, audit
+from ....services.errors import Forbidden, InputError
+from ....services.security import new_token
+from ...auth import check_types, current_user, int_arg, json_body, recruiter
+from ...extensions import session
+from .. import serializers as ser
+from . import bp
+
+
+@bp.get("/me")
+@recruiter()
+def me():
+    user = current_user()
+    return jsonify({"id": user.id, "email": user.email, "name": user.name, "role": user.role,
+                    "organisation": {"id": user.org_id, "name": user.organisation.name}})
+
+
+@bp.get("/tasks")
+@recruiter()
+def list_tasks():
+    rows = session().scalars(select(m.Task).where(m.Task.org_id == current_user().org_id)
+                             .order_by(m.Task.id)).all()
+    return jsonify({"items": [ser.task(t) for t in rows]})
+
+
+@bp.post("/tasks")
+@recruiter(write=True)
+def new_task():
+    data = json_body()
+    check_types(data, {"kind": str, "title": str, "prompt": str, "min_words": int,
+                       "max_words": int, "time_limit_minutes": int})
+    task = create_task(session(), current_user(), data)
+    session().commit()
+    return jsonify(ser.task(task)), 201
+
+
+@bp.get("/tasks/<int:task_id>")
+@recruiter()
+def get_task(task_id: int):
+    return jsonify(ser.task(owned(session(), m.Task, task_id, current_user().org_id)))
+
+
+@bp.get("/role-profiles")
+@recruiter()
+def list_profiles():
+    rows = session().scalars(select(m.RoleProfileRow).where(
+        m.RoleProfileRow.org_id == current_user().org_id).order_by(m.RoleProfileRow.id)).all()
+    return jsonify({"items": [ser.role_profile(p) for p in rows]})
+
+
+@bp.post("/role-profiles")
+@recruiter(write=True)
+def put_profile():
+    data = json_body()
+    check_types(data, {"name": str, "label": str, "client_account_id": int})
+    if data.get("client_account_id") is not None:
+        owned(session(), m.ClientAccount, data["client_account_id"], current_user().org_id)
+    row = save_role_profile(session(), current_user(), data)
+    session().commit()
+    return jsonify(ser.role_profile(row)), 201
+
+
+@bp.get("/client-accounts")
+@recruiter()
+def list_clients():
+    rows = session().scalars(select(m.ClientAccount).where(
+        m.ClientAccount.org_id == current_user().org_id).order_by(m.ClientAccount.id)).all()
+    return jsonify({"items": [{"id": c.id, "name": c.name} for c in rows]})
+
+
+@bp.post("/client-accounts")
+@recruiter(write=True)
+def new_client():
+    data = json_body()
+    check_types(data, {"name": str})
+    name = str(data.get("name") or "").strip()
+    if not name or len(name) > 200:
+        raise InputError("a client account needs a name of 1 to 200 characters")
+    user = current_user()
+    client = m.ClientAccount(org_id=user.org_id, name=name)
+    session().add(client)
+    session().flush()
+    audit(session(), actor_of(user), "client_account.create", org_id=user.org_id, target=client)
+    session().commit()
+    return jsonify({"id": client.id, "name": client.name}), 201
+
+
+@bp.get("/webhooks")
+@recruiter()
+def list_webhooks():
+    rows = session().scalars(select(m.Webhook).where(m.Webhook.org_id == current_user().org_id)
+                             .order_by(m.Webhook.id)).all()
+    return jsonify({"items": [ser.webhook(w) for w in rows]})
+
+
+def _check_url(url: object) -> str:
+    parsed = urlparse(url if isinstance(url, str) else "")
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 2000:
+        raise InputError("url must be an absolute http(s) URL")
+    return url
+
+
+@bp.post("/webhooks")
+@recruiter(write=True)
+def new_webhook():
+    user = current_user()
+    if user.role != "admin":
+        raise Forbidden("only admins manage webhooks")
+    data = json_body()
+    check_types(data, {"url": str, "secret": str, "events": list})
+    events = data.get("events") or ["score.ready"]
+    if not all(e == "score.ready" for e in events):
+        raise InputError("the only event is score.ready")
+    hook = m.Webhook(org_id=user.org_id, url=_check_url(data.get("url")),
+                     secret=data.get("secret") or new_token(), events=events, active=True)
+    session().add(hook)
+    session().flush()
+    audit(session(), actor_of(user), "webhook.create", org_id=user.org_id, target=hook,
+          details={"url": hook.url})
+    session().commit()
+    return jsonify(ser.webhook(hook, secret=True)), 201
+
+
+@bp.delete("/webhooks/<int:webhook_id>")
+@recruiter(write=True)
+def delete_webhook(webhook_id: int):
+    user = current_user()
+    if user.role != "admin":
+        raise Forbidden("only admins manage webhooks")
+    hook = owned(session(), m.Webhook, webhook_id, user.org_id)
+    hook.active = False
+    audit(session(), actor_of(user), "webhook.disable", org_id=user.org_id, target=hook)
+    session().commit()
+    return "", 204
+
+
+@bp.get("/webhooks/<int:webhook_id>/deliveries")
+@recruiter()
+def list_deliveries(webhook_id: int):
+    hook = owned(session(), m.Webhook, webhook_id, current_user().org_id)
+    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
+    query = select(m.WebhookDelivery).where(m.WebhookDelivery.webhook_id == hook.id)
+    total = session().scalar(select(func.count()).select_from(query.subquery()))
+    rows = session().scalars(query.order_by(m.WebhookDelivery.id.desc())
+                             .offset((page_no - 1) * per_page).limit(per_page)).all()
+    return jsonify(ser.page([ser.delivery(d) for d in rows], total, page_no, per_page))
+
+
+@bp.get("/audit")
+@recruiter()
+def list_audit():
+    user = current_user()
+    if user.role != "admin":
+        raise Forbidden("only admins read the audit log")
+    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
+    query = select(m.AuditLog).where(m.AuditLog.org_id == user.org_id)
+    total = session().scalar(select(func.count()).select_from(query.subquery()))
+    rows = session().scalars(query.order_by(m.AuditLog.id.desc())
+                             .offset((page_no - 1) * per_page).limit(per_page)).all()
+    return jsonify(ser.page([ser.audit(e) for e in rows], total, page_no, per_page))

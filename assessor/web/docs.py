@@ -1,0 +1,45 @@
+"""``/openapi.json`` and ``/docs``: a self-contained page (no CDN) listing
+every operation from the same document."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template_string
+
+from .openapi import build_spec
+
+bp = Blueprint("docs", __name__)
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>assessor API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h2{border-bottom:1px solid #ccc;padding-bottom:.2rem}
+.op{margin:.6rem 0;padding:.5rem .7rem;border:1px solid #ddd;border-radius:6px}
+.m{display:inline-block;min-width:4.5rem;font-weight:700;font-family:monospace}
+.get{color:#1565c0}.post{color:#2e7d32}.put{color:#ef6c00}.patch{color:#6a1b9a}.delete{color:#c62828}
+code{background:#f4f4f4;padding:0 .2rem}small{color:#555}
+</style></head><body>
+<h1>{{ spec.info.title }} <small>{{ spec.info.version }}</small></h1>
+<p>{{ spec.info.description }}</p>
+<p>Machine-readable: <a href="/openapi.json"><code>/openapi.json</code></a> (OpenAPI {{ spec.openapi }}).
+Recruiters send <code>Authorization: Bearer &lt;token&gt;</code>; applicants send
+<code>X-Invitation-Token</code> (or <code>?token=</code>).</p>
+{% for tag in spec.tags %}<h2>{{ tag.name }}</h2>
+{% for path, item in spec.paths.items() %}{% for method, o in item.items() %}{% if tag.name in o.tags %}
+<div class="op"><span class="m {{ method }}">{{ method|upper }}</span> <code>{{ path }}</code> — {{ o.summary }}
+{% if o.requestBody %}<br><small>body: {% for ct, c in o.requestBody.content.items() %}<code>{{ ct }}</code>
+{% if c.schema['$ref'] %}{{ c.schema['$ref'].split('/')[-1] }}{% endif %} {% endfor %}</small>{% endif %}
+{% if o.parameters %}<br><small>parameters: {% for prm in o.parameters %}<code>{{ prm.name }}</code> ({{ prm['in'] }}) {% endfor %}</small>{% endif %}
+<br><small>responses: {% for code in o.responses %}{{ code }} {% endfor %}</small></div>
+{% endif %}{% endfor %}{% endfor %}{% endfor %}
+</body></html>"""
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(build_spec())
+
+
+@bp.get("/docs")
+def docs_page():
+    return render_template_string(_PAGE, spec=build_spec())
