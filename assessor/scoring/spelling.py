@@ -10,6 +10,7 @@ distance 1 first.
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -36,7 +37,34 @@ _BRITISH_TO_US = (
     (re.compile(r"eable$"), "able"),
     (re.compile(r"gement"), "gment"),
 )
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_SHORT_QUOTE = re.compile(
+    r"[\"\u201c\u201d(]([^\"\u201c\u201d()\s]+(?:[ \t][^\"\u201c\u201d()\s]+){0,3})[\"\u201c\u201d)]")
 _SENTENCE_END = frozenset(".!?:;\"'\u201c\u201d()")
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one delete, transpose, replace or insert away. Distance 2
+    would cost a hundred times more for little gain on learner errors."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    edits.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    edits.update(a + c + b for a, b in splits for c in _LETTERS)
+    edits.discard(word)
+    return edits
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Stretches where unknown words are mostly names or foreign words: short
+    quotations and brackets ("bacalhau na brasa", (ibid: 91)) and a short last
+    line (the sign-off under a letter)."""
+    spans = [m.span(1) for m in _SHORT_QUOTE.finditer(text)]
+    stripped = text.rstrip()
+    last_line = stripped.rfind("\n") + 1
+    if last_line > 0 and len(stripped[last_line:].split()) <= 3:
+        spans.append((last_line, len(stripped)))
+    return spans
 
 
 @dataclass(frozen=True)
@@ -51,31 +79,51 @@ class Speller:
     """Finds misspelt words in a spaCy ``Doc``. Build once and share: the
     dictionary takes a fraction of a second to load."""
 
-    def __init__(self, min_zipf: float = 3.0, max_suggestions: int = 3) -> None:
+    def __init__(self, min_zipf: float = 4.0, rare_zipf: float = 1.0, neighbour_margin: float = 1.75,
+                 max_suggestions: int = 3) -> None:
         try:
             from spellchecker import SpellChecker
-            from wordfreq import zipf_frequency
+            from wordfreq import get_frequency_dict
         except ImportError as exc:
             raise DataError("pyspellchecker and wordfreq are needed for spelling") from exc
         try:
             self._checker = SpellChecker(language="en", distance=1)
         except (OSError, ValueError) as exc:
             raise DataError("pyspellchecker's English dictionary cannot be loaded") from exc
-        self._zipf = zipf_frequency
+        try:
+            # A plain dict: wordfreq's zipf_frequency() re-tokenises on every call.
+            self._freq = get_frequency_dict("en")
+        except (OSError, ValueError) as exc:
+            raise DataError("wordfreq's English frequency list cannot be loaded") from exc
         self.min_zipf = min_zipf
+        self.rare_zipf = rare_zipf
+        self.neighbour_margin = neighbour_margin
         self.max_suggestions = max_suggestions
         self._known = self._checker.word_frequency.dictionary
         # Bound per-instance caches: answers repeat the same words a lot.
         self.is_known = lru_cache(maxsize=50_000)(self._is_known)
         self.suggestions = lru_cache(maxsize=10_000)(self._suggestions)
 
+    def _zipf(self, word: str, _lang: str = "en") -> float:
+        freq = self._freq.get(word, 0.0)
+        return math.log10(freq) + 9.0 if freq > 0 else 0.0
+
     def _is_known(self, word: str) -> bool:
         lower = word.lower()
         if lower in self._known:
             return True
-        if self._zipf(lower, "en") >= self.min_zipf:
+        zipf = self._zipf(lower, "en")
+        if zipf >= self.min_zipf or self._is_british(lower):
             return True
-        return self._is_british(lower)
+        return zipf >= self.rare_zipf and not self._has_common_neighbour(lower, zipf)
+
+    def _has_common_neighbour(self, lower: str, zipf: float) -> bool:
+        """A rare word wordfreq has seen (agentic, pickpocketing) is accepted
+        unless a far more common word is one edit away: then it is more likely
+        a slip for that word (recieve → receive)."""
+        neighbours = [w for w in _edits1(lower) if w in self._known]
+        best = max((self._zipf(w, "en") for w in neighbours), default=0.0)
+        return best - zipf >= self.neighbour_margin
 
     def _is_british(self, lower: str) -> bool:
         if self._zipf(lower, "en") <= 0:
@@ -90,12 +138,9 @@ class Speller:
 
     def _suggestions(self, word: str) -> tuple[str, ...]:
         lower = word.lower()
-        found = self._checker.known(self._checker.edit_distance_1(lower))
-        if not found and len(lower) <= 8:
-            found = self._checker.known(self._checker.edit_distance_2(lower))
-        ranked = sorted(found, key=lambda w: (-self._checker.word_usage_frequency(w), w))
-        out = [self._same_case(word, w) for w in ranked[: self.max_suggestions]]
-        return tuple(out)
+        found = [w for w in _edits1(lower) if w in self._known]
+        ranked = sorted(found, key=lambda w: (-self._known[w], w))
+        return tuple(self._same_case(word, w) for w in ranked[: self.max_suggestions])
 
     @staticmethod
     def _same_case(template: str, word: str) -> str:
@@ -105,9 +150,11 @@ class Speller:
 
     def misspellings(self, doc: Doc) -> list[Misspelling]:
         found = []
+        skipped = _protected_spans(doc.text)
         for tok in doc:
             if self._checkable(tok) and not self.is_known(tok.text):
-                found.append(Misspelling(tok.i, tok.idx, len(tok.text), tok.text))
+                if not any(start <= tok.idx < end for start, end in skipped):
+                    found.append(Misspelling(tok.i, tok.idx, len(tok.text), tok.text))
         return found
 
     @staticmethod
@@ -123,7 +170,7 @@ class Speller:
             return False
         if tok.norm_ != tok.lower_ or text.isupper():
             return False  # a piece of a contraction (do|nt) or an abbreviation
-        if text[0].isupper() and not self._starts_sentence(tok):
+        if text[0].isupper() and (tok.tag_ in ("NNP", "NNPS") or not self._starts_sentence(tok)):
             return False  # a name
         if not text[1:].islower():
             return False  # iPhone, McDonald
@@ -132,8 +179,9 @@ class Speller:
             if not prev.whitespace_ and (prev.like_num or prev.text in "@#/\\_-.'"):
                 return False  # 5pm, @handle, #tag, file.ext
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-        if nxt is not None and not tok.whitespace_ and (nxt.like_num or nxt.text in "@/\\_"):
-            return False
+        if nxt is not None and not tok.whitespace_ and (
+                nxt.like_num or nxt.text in "@/\\_" or nxt.text[0] in "'\u2019\u00b4"):
+            return False  # 5pm, a path, doesn|'s
         return True
 
 

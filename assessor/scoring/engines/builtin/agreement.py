@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from ...types import Issue
 from .inflect import third_singular
-from .resources import GrammarData, issue, match_case
+from .resources import GrammarData, issue, match_case, Tokens
 
 _SINGULAR_PRONOUNS = frozenset({
     "he", "she", "it", "everyone", "everybody", "someone", "somebody", "nobody",
@@ -22,7 +22,9 @@ _PLURAL_PRONOUNS = frozenset({"we", "they", "these", "those"})
 _FINITE = frozenset({"VBZ", "VBP"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _SUBJUNCTIVE_CUES = frozenset({"if", "wish", "though", "suppose", "imagine", "whether"})
-_NOT_FINITE_AUX = frozenset({"to"})
+_NEGATIONS = frozenset({"n't", "not", "never", "\u00b4t", "nt"})
+_CAUSATIVES = frozenset({"let", "make", "help", "see", "watch", "hear", "have", "feel", "notice", "suggest",
+                         "recommend", "insist", "demand", "require", "request", "propose"})
 _PLURAL_BE = {"is": "are", "was": "were", "'s": "'re", "has": "have", "does": "do"}
 _SINGULAR_BE = {"are": "is", "were": "was", "'re": "'s", "have": "has", "do": "does", "am": "is"}
 _MESSAGE_SG = "The subject '{subj}' is singular, so the verb should be '{fix}'."
@@ -35,12 +37,13 @@ def _subject_number(subj: Token, data: GrammarData) -> str | None:
     lower = subj.lower_
     if any(c.dep_ in ("conj", "cc") for c in subj.children):
         return None
-    if subj.tag_ == "PRP" or (subj.tag_ == "DT" and lower in ("this", "that", "these", "those")):
+    # 'that' is left out: as a subject it is mostly a relative pronoun.
+    if subj.tag_ == "PRP" or (subj.tag_ == "DT" and lower in ("this", "these", "those")):
         if lower == "i":
             return "I"
         if lower == "you":
             return "you"
-        if lower in _SINGULAR_PRONOUNS or lower in ("this", "that"):
+        if lower in _SINGULAR_PRONOUNS or lower == "this":
             return "sg"
         if lower in _PLURAL_PRONOUNS:
             return "pl"
@@ -102,11 +105,30 @@ def _agrees(finite: Token, number: str) -> bool:
     return tag != "VBZ"
 
 
+def _doubtful(subj: Token, finite: Token) -> bool:
+    """Contexts where the parse often picks the wrong subject or verb."""
+    doc = subj.doc
+    between = doc[subj.i + 1:finite.i]
+    if any(t.tag_ in ("MD", "TO") or t.lower_ in _NEGATIONS or "\n" in t.whitespace_ for t in between) \
+            or "\n" in subj.whitespace_:
+        return True
+    if not (subj.text.islower() or subj.text[1:].islower()):
+        return True  # 'soI': a typo the tagger cannot read
+    before = doc[subj.left_edge.i - 1] if subj.left_edge.i > 0 else None
+    if before is not None and (before.tag_ == "IN" or before.lower_ in (",", "and", "or", "/")):
+        return True  # 'a star like you is', 'computers, phones, the Internet have'
+    if finite.text[:1].isupper() and not finite.is_sent_start:
+        return True  # a name the tagger took for a verb
+    if finite.tag_ == "VBP" and finite.dep_ not in ("ROOT", "conj", "advcl", "relcl", "ccomp"):
+        return True
+    return finite.dep_ in ("ccomp", "xcomp") and finite.head.lemma_ in _CAUSATIVES
+
+
 def _sentence_has(token: Token, words: frozenset[str]) -> bool:
     return any(t.lower_ in words for t in token.sent)
 
 
-def subject_verb(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def subject_verb(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     for subj in doc:
         if subj.dep_ not in _SUBJECT_DEPS:
             continue
@@ -114,7 +136,7 @@ def subject_verb(doc: Doc, data: GrammarData) -> Iterator[Issue]:
         if finite is None or finite.i <= subj.i or finite.i - subj.i > 4:
             continue
         number = _subject_number(subj, data)
-        if number is None or _agrees(finite, number):
+        if number is None or _agrees(finite, number) or _doubtful(subj, finite):
             continue
         if finite.lower_ == "were" and _sentence_has(finite, _SUBJUNCTIVE_CUES):
             continue
@@ -126,7 +148,7 @@ def subject_verb(doc: Doc, data: GrammarData) -> Iterator[Issue]:
                     template.format(subj=subj.text, fix=fix), (match_case(finite.text, fix),))
 
 
-def there_is_are(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def there_is_are(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     """'There is many shops' / 'There are a problem'."""
     for verb in doc:
         if verb.lemma_ != "be" or verb.lower_ not in ("is", "are", "was", "were", "'s", "'re"):
@@ -139,6 +161,8 @@ def there_is_are(doc: Doc, data: GrammarData) -> Iterator[Issue]:
         noun = attrs[0]
         if noun.tag_ not in ("NN", "NNS") or any(c.dep_ in ("conj", "cc") for c in noun.children):
             continue
+        if noun.i + 1 < len(doc) and doc[noun.i + 1].lower_ == "of":
+            continue  # 'there are a lot of / a variety of …' 
         if noun.lower_ in data.not_a_number or noun.lemma_.lower() in data.not_a_number \
                 or noun.lower_ in data.singular_s or noun.lower_ in data.uncountable:
             continue

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Doc
 
 from ...types import Issue
-from .resources import GrammarData, issue, match_case
+from .resources import GrammarData, issue, match_case, Tokens
 
 _MESSAGE_AN = "Use 'an' before a word that starts with a vowel sound: 'an {word}'."
 _MESSAGE_A = "Use 'a' before a word that starts with a consonant sound: 'a {word}'."
 
 
 def _is_acronym(word: str) -> bool:
-    return word.isalpha() and word.isupper() and 2 <= len(word) <= 5
+    """Capitals read letter by letter: short ones, or longer ones with no vowel
+    (longer capitalised words may be read as words: NASA, RISK)."""
+    if not (word.isalpha() and word.isupper() and 2 <= len(word) <= 5):
+        return False
+    return len(word) <= 3 or not any(c in "AEIOU" for c in word)
 
 
 def wants_an(word: str, data: GrammarData) -> bool | None:
@@ -24,9 +27,13 @@ def wants_an(word: str, data: GrammarData) -> bool | None:
     lower = word.lower()
     if any(lower.startswith(p) for p in art["skip_prefixes"]):
         return None
+    if word.islower() and not any(c in "aeiouy" for c in lower):
+        return None  # 'sms', 'mp': read as letters or as a word? Unclear.
     if len(word) == 1:
         # A single capital is read as a letter name (an A grade); a lower-case one is unclear.
         return lower in art["vowel_letters"] if word.isupper() else None
+    if word.isupper() and len(word) > 1 and not _is_acronym(word):
+        return None
     if _is_acronym(word):
         if lower in art["word_acronyms"]:
             return None
@@ -38,7 +45,7 @@ def wants_an(word: str, data: GrammarData) -> bool | None:
     return lower[0] in "aeiou"
 
 
-def a_an(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def a_an(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     for tok in doc[:-1]:
         lower = tok.lower_
         if lower not in ("a", "an") or tok.tag_ != "DT":

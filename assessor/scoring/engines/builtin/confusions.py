@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from spacy.tokens import Doc
 
 from ...types import Issue
-from .resources import Confusion, GrammarData, issue, match_case
+from .resources import Confusion, GrammarData, issue, match_case, Tokens
 
 _index_cache: dict[int, dict[str, list[Confusion]]] = {}
 
@@ -28,7 +27,7 @@ def _by_first_word(data: GrammarData) -> dict[str, list[Confusion]]:
     return index
 
 
-def _holds(rule: Confusion, doc: Doc, start: int, end: int) -> bool:
+def _holds(rule: Confusion, doc: Tokens, start: int, end: int) -> bool:
     cond = rule.conditions
     prev = doc[start - 1] if start > 0 else None
     nxt = doc[end] if end < len(doc) else None
@@ -46,7 +45,7 @@ def _holds(rule: Confusion, doc: Doc, start: int, end: int) -> bool:
     return all(test(tok, cond[name]) for name, tok, test in checks if name in cond)
 
 
-def confusions(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def confusions(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     index = _by_first_word(data)
     for tok in doc:
         rules = index.get(_norm(tok.text))

@@ -55,8 +55,9 @@ class BuiltinEngine:
     def check(self, text: str, doc: Doc) -> list[Issue]:
         data = self._grammar_data()
         found: list[Issue] = []
+        tokens = list(doc)
         for rule in _DOC_RULES:
-            found.extend(rule(doc, data))
+            found.extend(rule(tokens, data))
         for text_rule in _TEXT_RULES:
             found.extend(text_rule(text, data))
         if self._spelling:

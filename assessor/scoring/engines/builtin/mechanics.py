@@ -4,20 +4,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from spacy.tokens import Doc
 
 from ...types import Issue
-from .resources import GrammarData, issue
+from .resources import GrammarData, issue, Tokens
 
 # A lower-case word right after a sentence end. The word before the stop is
 # captured to tell abbreviations (e.g., etc.) from sentence ends.
-_SENTENCE_START = re.compile(r"(?:(\S*?)([.!?])[\"'\u201d)]?\s+|^\s*)([a-z][a-z']*)(?=[\s,.;:!?]|$)")
+_SENTENCE_START = re.compile(r"(?:(\S*?)([.!?])([\"'\u201d\u2019)]?)\s+|^\s*)([a-z][a-z']*)(?=[\s,.;:!?]|$)")
 _HAS_INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
 _CONTRACTION = re.compile(r"(?<![\w'\u2019@./-])([A-Za-z]{2,9})(?![\w'\u2019@/-]|\.[A-Za-z])")
 _MISSING_SPACE = re.compile(r"(?<![\w./@:-])([A-Za-z][a-z]+)([,;]|[.!?](?=[A-Z][a-z]))([A-Za-z]{2,})(?![\w.@/:])")
 
 
-def repeated_words(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def repeated_words(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     for tok in doc[:-1]:
         nxt = doc[tok.i + 1]
         if not tok.is_alpha or tok.lower_ != nxt.lower_ or not tok.whitespace_:
@@ -28,7 +27,7 @@ def repeated_words(doc: Doc, data: GrammarData) -> Iterator[Issue]:
                     f"The word '{tok.text}' is repeated.", (tok.text,))
 
 
-def lowercase_i_and_names(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def lowercase_i_and_names(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     for tok in doc:
         text = tok.text
         if text == "i" and tok.tag_ == "PRP":
@@ -43,19 +42,21 @@ def lowercase_i_and_names(doc: Doc, data: GrammarData) -> Iterator[Issue]:
 
 def sentence_start(text: str, data: GrammarData) -> Iterator[Issue]:
     for m in _SENTENCE_START.finditer(text):
-        before, stop, word = m.group(1), m.group(2), m.group(3)
+        before, stop, closing, word = m.group(1), m.group(2), m.group(3), m.group(4)
+        if closing:
+            continue  # '"Are you OK?" she asked' goes on in lower case
         if stop is not None:
             if stop == "." and (before is None or before.lower().rstrip(".") in data.abbreviations
-                                or before.endswith(".") or len(before.rstrip(".")) <= 1
+                                or "." in before or len(before.rstrip(".")) <= 1
                                 or not before[-1:].isalpha()):
                 continue  # an abbreviation, an ellipsis, a number or an initial
         if word == "i" or word.startswith(("www", "http")):
             continue  # the pronoun has its own rule; links keep their case
-        end = m.end(3)
-        if _HAS_INNER_CAPITAL.match(text[m.start(3):end + 1] + "x"):
+        end = m.end(4)
+        if _HAS_INNER_CAPITAL.match(text[m.start(4):end + 1] + "x"):
             continue
         fixed = word[0].upper() + word[1:]
-        yield issue(m.start(3), len(word), "capitalisation", "BUILTIN_SENTENCE_START",
+        yield issue(m.start(4), len(word), "capitalisation", "BUILTIN_SENTENCE_START",
                     f"Start a sentence with a capital letter: '{fixed}'.", (fixed,))
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from ...types import Issue
 from .inflect import plural
-from .resources import GrammarData, issue, match_case
+from .resources import GrammarData, issue, match_case, Tokens
 
 _SINGULAR_DETS = {"this": "these", "that": "those", "each": None, "every": None,
                   "another": None, "a": None, "an": None}
 _PLURAL_DETS = {"these": "this", "those": "that", "many": "much", "several": None,
                 "both": None, "various": None, "numerous": None}
 _NOUN_TAGS = frozenset({"NN", "NNS"})
+_VERB_CONTEXT = frozenset({"IN", "DT", "PRP", "PRP$", "RB", "TO", "RP"})
 
 
 def _det_and_noun_clean(det: Token, noun: Token, data: GrammarData) -> bool:
@@ -36,7 +37,7 @@ def _countable_noun(noun: Token, data: GrammarData) -> bool:
             and lower not in data.not_a_number and noun.lemma_.lower() not in data.uncountable)
 
 
-def determiner_number(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def determiner_number(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     for det in doc:
         lower = det.lower_
         if det.dep_ not in ("det", "amod", "predet") or (lower not in _SINGULAR_DETS and lower not in _PLURAL_DETS):
@@ -44,8 +45,13 @@ def determiner_number(doc: Doc, data: GrammarData) -> Iterator[Issue]:
         noun = det.head
         if noun.tag_ not in _NOUN_TAGS or not _det_and_noun_clean(det, noun, data):
             continue
+        if any(c.dep_ in ("conj", "cc") for c in noun.children) or noun.lower_ == "others":
+            continue  # 'both man and nature'; 'each others' is a different slip
         if not _countable_noun(noun, data):
             continue
+        after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if lower in ("this", "that") and after is not None and after.tag_ in _VERB_CONTEXT:
+            continue  # 'This results in …': the noun is really a verb
         if lower in _SINGULAR_DETS and noun.tag_ == "NNS" and noun.lower_ != noun.lemma_.lower():
             alt = _SINGULAR_DETS[lower]
             fixes = [f"{det.text} {noun.lemma_}"] + ([f"{match_case(det.text, alt)} {noun.text}"] if alt else [])
@@ -63,7 +69,7 @@ def determiner_number(doc: Doc, data: GrammarData) -> Iterator[Issue]:
                     message, tuple(fixes))
 
 
-def uncountable_nouns(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def uncountable_nouns(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     """'informations', 'an advice', 'many equipment'."""
     for noun in doc:
         lemma = noun.lemma_.lower()

@@ -9,12 +9,17 @@ import json
 import threading
 from dataclasses import dataclass
 from importlib import resources
+from collections.abc import Sequence
 from typing import Any
+
+from spacy.tokens import Token
 
 from ....errors import DataError
 from ...types import CATEGORIES, Issue
 
 ENGINE_NAME = "builtin"
+#: The parse as a list: iterating a Doc builds new Token objects on every pass.
+Tokens = Sequence[Token]
 
 
 def _read_text(name: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from ...types import Issue
 from .inflect import regular_past
-from .resources import GrammarData, issue, match_case
+from .resources import GrammarData, issue, match_case, Tokens
 
 _MODALS = frozenset({"can", "could", "will", "would", "shall", "should", "may", "might",
                      "must", "'ll", "ca", "wo", "sha"})
@@ -56,8 +56,11 @@ def _check_pair(aux: Token, verb: Token, data: GrammarData) -> Issue | None:
     if aux.tag_ == "MD" and aux_lower in _MODALS:
         if verb.tag_ in ("VBZ", "VBD", "VBN") and (fix := _base_form(verb)):
             name = {"ca": "can", "wo": "will", "sha": "shall"}.get(aux_lower, aux.text)
+            fixes = (match_case(verb.text, fix),)
+            if verb.tag_ == "VBN":  # 'should separated': most likely a passive
+                fixes = (f"be {verb.text}",) + fixes
             return issue(verb.idx, len(verb.text), "grammar", "BUILTIN_MODAL_VERB_FORM",
-                         _BASE_AFTER_MODAL.format(aux=name, fix=fix), (match_case(verb.text, fix),))
+                         _BASE_AFTER_MODAL.format(aux=name, fix=fix), fixes)
     elif aux.lemma_ == "do" and aux.tag_ in ("VBD", "VBZ", "VBP"):
         if verb.tag_ in ("VBZ", "VBD", "VBN") and (fix := _base_form(verb)):
             return issue(verb.idx, len(verb.text), "grammar", "BUILTIN_DO_VERB_FORM",
@@ -74,7 +77,7 @@ def _check_pair(aux: Token, verb: Token, data: GrammarData) -> Issue | None:
     return None
 
 
-def verb_forms(doc: Doc, data: GrammarData) -> Iterator[Issue]:
+def verb_forms(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     for aux in doc:
         if aux.dep_ != "aux":
             continue
@@ -83,6 +86,8 @@ def verb_forms(doc: Doc, data: GrammarData) -> Iterator[Issue]:
             continue
         if _other_aux_between(aux, verb):
             continue
+        if aux.i > 0 and aux.doc[aux.i - 1].tag_ in ("DT", "JJ", "PRP$"):
+            continue  # 'the young can toads': a noun the tagger took for a modal
         found = _check_pair(aux, verb, data)
         if found is not None:
             yield found
