@@ -112,7 +112,7 @@ def _doubtful(subj: Token, finite: Token) -> bool:
     if any(t.tag_ in ("MD", "TO") or t.lower_ in _NEGATIONS or "\n" in t.whitespace_ for t in between) \
             or "\n" in subj.whitespace_:
         return True
-    if not (subj.text.islower() or subj.text[1:].islower()):
+    if len(subj.text) > 1 and not (subj.text.islower() or subj.text[1:].islower()):
         return True  # 'soI': a typo the tagger cannot read
     before = doc[subj.left_edge.i - 1] if subj.left_edge.i > 0 else None
     if before is not None and (before.tag_ == "IN" or before.lower_ in (",", "and", "or", "/")):

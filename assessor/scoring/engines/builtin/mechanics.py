@@ -10,8 +10,8 @@ from .resources import GrammarData, issue, Tokens
 
 # A lower-case word right after a sentence end. The word before the stop is
 # captured to tell abbreviations (e.g., etc.) from sentence ends.
-_SENTENCE_START = re.compile(r"(?:(\S*?)([.!?])([\"'\u201d\u2019)]?)\s+|^\s*)([a-z][a-z']*)(?=[\s,.;:!?]|$)")
-_HAS_INNER_CAPITAL = re.compile(r"^[a-z]+[A-Z]")
+_SENTENCE_START = re.compile(r"(\S*?)([.!?])([\"'\u201d\u2019)]?)\s+([a-z][a-z']*)(?=[\s,.;:!?]|$)")
+_TEXT_START = re.compile(r"\s*([a-z][a-z']*)(?=[\s,.;:!?]|$)")
 _CONTRACTION = re.compile(r"(?<![\w'\u2019@./-])([A-Za-z]{2,9})(?![\w'\u2019@/-]|\.[A-Za-z])")
 _MISSING_SPACE = re.compile(r"(?<![\w./@:-])([A-Za-z][a-z]+)([,;]|[.!?](?=[A-Z][a-z]))([A-Za-z]{2,})(?![\w.@/:])")
 
@@ -40,23 +40,27 @@ def lowercase_i_and_names(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
                         (proper,))
 
 
-def sentence_start(text: str, data: GrammarData) -> Iterator[Issue]:
+def _starts(text: str, data: GrammarData) -> Iterator[tuple[int, str]]:
+    """Offsets of lower-case words that begin the text or a sentence."""
+    first = _TEXT_START.match(text)
+    if first:
+        yield first.start(1), first.group(1)
     for m in _SENTENCE_START.finditer(text):
         before, stop, closing, word = m.group(1), m.group(2), m.group(3), m.group(4)
         if closing:
             continue  # '"Are you OK?" she asked' goes on in lower case
-        if stop is not None:
-            if stop == "." and (before is None or before.lower().rstrip(".") in data.abbreviations
-                                or "." in before or len(before.rstrip(".")) <= 1
-                                or not before[-1:].isalpha()):
-                continue  # an abbreviation, an ellipsis, a number or an initial
+        if stop == "." and (before.lower().rstrip(".") in data.abbreviations or "." in before
+                            or len(before) <= 1 or not before[-1:].isalpha()):
+            continue  # an abbreviation, an ellipsis, a number or an initial
+        yield m.start(4), word
+
+
+def sentence_start(text: str, data: GrammarData) -> Iterator[Issue]:
+    for start, word in _starts(text, data):
         if word == "i" or word.startswith(("www", "http")):
             continue  # the pronoun has its own rule; links keep their case
-        end = m.end(4)
-        if _HAS_INNER_CAPITAL.match(text[m.start(4):end + 1] + "x"):
-            continue
         fixed = word[0].upper() + word[1:]
-        yield issue(m.start(4), len(word), "capitalisation", "BUILTIN_SENTENCE_START",
+        yield issue(start, len(word), "capitalisation", "BUILTIN_SENTENCE_START",
                     f"Start a sentence with a capital letter: '{fixed}'.", (fixed,))
 
 

@@ -15,7 +15,7 @@ _SINGULAR_DETS = {"this": "these", "that": "those", "each": None, "every": None,
 _PLURAL_DETS = {"these": "this", "those": "that", "many": "much", "several": None,
                 "both": None, "various": None, "numerous": None}
 _NOUN_TAGS = frozenset({"NN", "NNS"})
-_VERB_CONTEXT = frozenset({"IN", "DT", "PRP", "PRP$", "RB", "TO", "RP"})
+_VERB_CONTEXT = frozenset({"IN", "PRP", "PRP$", "RB", "TO", "RP"})
 
 
 def _det_and_noun_clean(det: Token, noun: Token, data: GrammarData) -> bool:
@@ -50,7 +50,7 @@ def determiner_number(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
         if not _countable_noun(noun, data):
             continue
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
-        if lower in ("this", "that") and after is not None and after.tag_ in _VERB_CONTEXT:
+        if lower in ("this", "that") and (det.is_sent_start or after is not None and after.tag_ in _VERB_CONTEXT):
             continue  # 'This results in …': the noun is really a verb
         if lower in _SINGULAR_DETS and noun.tag_ == "NNS" and noun.lower_ != noun.lemma_.lower():
             alt = _SINGULAR_DETS[lower]

@@ -12,6 +12,8 @@ from .resources import GrammarData, issue, match_case, Tokens
 
 _MODALS = frozenset({"can", "could", "will", "would", "shall", "should", "may", "might",
                      "must", "'ll", "ca", "wo", "sha"})
+# Past forms that are also base forms of other verbs (to found a company).
+_ALSO_BASE = frozenset({"found", "saw", "fell", "ground", "wound", "bore", "lay", "felt", "left", "lead"})
 _BETWEEN_OK = frozenset({"RB", "PRP", "NNP", "DT", "NN", "NNS"})
 _BASE_AFTER_MODAL = "After '{aux}', use the base form of the verb: '{fix}'."
 _BASE_AFTER_DO = "After '{aux}', use the base form of the verb: '{fix}'."
@@ -28,9 +30,17 @@ def _other_aux_between(aux: Token, verb: Token) -> bool:
     return False
 
 
-def _base_form(verb: Token) -> str | None:
+def _base_form(verb: Token, data: GrammarData) -> str | None:
+    """The base form when ``verb`` is not one; the tagger often calls 'went'
+    after 'to' or 'can' a base form, so irregular past forms are looked up."""
+    lower = verb.lower_
+    base = data.irregular.past_to_base.get(lower)
+    if base is not None and lower not in data.irregular.participles and lower not in _ALSO_BASE:
+        return base
+    if verb.tag_ not in ("VBZ", "VBD", "VBN"):
+        return None
     lemma = verb.lemma_.lower()
-    if not lemma.isalpha() or lemma == verb.lower_:
+    if not lemma.isalpha() or lemma == lower:
         return None
     return lemma
 
@@ -54,7 +64,7 @@ def _participle(verb: Token, data: GrammarData) -> str | None:
 def _check_pair(aux: Token, verb: Token, data: GrammarData) -> Issue | None:
     aux_lower = aux.lower_
     if aux.tag_ == "MD" and aux_lower in _MODALS:
-        if verb.tag_ in ("VBZ", "VBD", "VBN") and (fix := _base_form(verb)):
+        if (fix := _base_form(verb, data)):
             name = {"ca": "can", "wo": "will", "sha": "shall"}.get(aux_lower, aux.text)
             fixes = (match_case(verb.text, fix),)
             if verb.tag_ == "VBN":  # 'should separated': most likely a passive
@@ -62,11 +72,11 @@ def _check_pair(aux: Token, verb: Token, data: GrammarData) -> Issue | None:
             return issue(verb.idx, len(verb.text), "grammar", "BUILTIN_MODAL_VERB_FORM",
                          _BASE_AFTER_MODAL.format(aux=name, fix=fix), fixes)
     elif aux.lemma_ == "do" and aux.tag_ in ("VBD", "VBZ", "VBP"):
-        if verb.tag_ in ("VBZ", "VBD", "VBN") and (fix := _base_form(verb)):
+        if (fix := _base_form(verb, data)):
             return issue(verb.idx, len(verb.text), "grammar", "BUILTIN_DO_VERB_FORM",
                          _BASE_AFTER_DO.format(aux=aux.text, fix=fix), (match_case(verb.text, fix),))
     elif aux.tag_ == "TO":
-        if verb.tag_ in ("VBZ", "VBD") and (fix := _base_form(verb)):
+        if verb.tag_ != "VBN" and (fix := _base_form(verb, data)):
             return issue(verb.idx, len(verb.text), "grammar", "BUILTIN_TO_VERB_FORM",
                          _BASE_AFTER_TO.format(fix=fix), (match_case(verb.text, fix),))
     elif aux.lemma_ == "have" and aux.lower_ not in ("having",):
