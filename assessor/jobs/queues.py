@@ -81,6 +81,7 @@ class EmbeddedQueue:
             while not self._stop:
                 now = time.monotonic()
                 if now >= self._next_recovery:
+                    self._busy += 1
                     return ("recover", 0)
                 if self._heap and self._heap[0][0] <= now:
                     _, _, kind, object_id = heapq.heappop(self._heap)
@@ -96,11 +97,11 @@ class EmbeddedQueue:
         startup = True
         while (item := self._next()) is not None:
             kind, object_id = item
-            if kind == "recover":
-                self._recover(startup)
-                startup = False
-                continue
             try:
+                if kind == "recover":
+                    self._recover(startup)
+                    startup = False
+                    continue
                 outcome = run_job(self.ctx, kind, object_id)
                 if outcome.retry_in is not None:
                     self._push(kind, object_id, outcome.retry_in)

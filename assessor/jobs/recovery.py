@@ -30,7 +30,7 @@ def recover(ctx: JobContext, *, startup: bool = False) -> dict[str, list[int]]:
     now = utcnow()
     grace = timedelta(seconds=0 if startup else max(ctx.config.RECOVERY_INTERVAL, 30))
     with ctx.db.transaction() as session:
-        expire_overdue(session, now)
+        closed = expire_overdue(session, now)
         orphans = session.scalars(
             select(Answer).outerjoin(Job, and_(Job.answer_id == Answer.id, Job.kind == "score"))
             .where(Answer.submitted_at.is_not(None), Job.id.is_(None),
@@ -39,10 +39,12 @@ def recover(ctx: JobContext, *, startup: bool = False) -> dict[str, list[int]]:
             enqueue_scoring_row(session, answer)
         session.flush()
         due = now - grace
-        answers = list(session.scalars(select(Job.answer_id).where(Job.kind == "score", or_(
+        fresh = closed + [a.id for a in orphans]
+        answers = fresh + list(session.scalars(select(Job.answer_id).where(Job.kind == "score", or_(
             and_(Job.status == "queued", or_(and_(Job.run_after.is_(None), Job.updated_at <= due),
                                              Job.run_after <= due)),
-            and_(Job.status == "running", Job.lease_until < now)))))
+            and_(Job.status == "running", Job.lease_until < now)))
+            .where(Job.answer_id.not_in(fresh))))
         deliveries = due_deliveries(session, now - grace)
     if ctx.queue is not None:
         for answer_id in answers:

@@ -240,10 +240,10 @@ def finish_attempt(session: Session, attempt: Attempt, now: datetime | None = No
     return attempt
 
 
-def expire_overdue(session: Session, now: datetime | None = None, queue=None) -> int:
+def expire_overdue(session: Session, now: datetime | None = None, queue=None) -> list[int]:
     """Close attempts past their deadline the same way as :func:`finish_attempt`
     (nothing written is lost); attempts with nothing written become
-    ``expired``. Returns how many were closed."""
+    ``expired``. Returns the ids of the answers this submitted."""
     now = now or utcnow()
     overdue = session.scalars(select(Attempt).where(
         Attempt.status == "started", Attempt.deadline.is_not(None),
@@ -252,7 +252,7 @@ def expire_overdue(session: Session, now: datetime | None = None, queue=None) ->
     for attempt in overdue:
         enqueue += _close(session, attempt, now, "attempt.expire")
     _enqueue_after_commit(session, queue, enqueue)
-    return len(overdue)
+    return enqueue
 
 
 def check_feedback_allowed(attempt: Attempt) -> None:
