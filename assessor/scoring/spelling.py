@@ -80,7 +80,7 @@ class Speller:
     dictionary takes a fraction of a second to load."""
 
     def __init__(self, min_zipf: float = 4.0, rare_zipf: float = 1.0, neighbour_margin: float = 1.75,
-                 max_suggestions: int = 3) -> None:
+                 common_zipf: float = 5.0, max_suggestions: int = 3) -> None:
         try:
             from spellchecker import SpellChecker
             from wordfreq import get_frequency_dict
@@ -98,6 +98,7 @@ class Speller:
         self.min_zipf = min_zipf
         self.rare_zipf = rare_zipf
         self.neighbour_margin = neighbour_margin
+        self.common_zipf = common_zipf
         self.max_suggestions = max_suggestions
         self._known = self._checker.word_frequency.dictionary
         # Bound per-instance caches: answers repeat the same words a lot.
@@ -136,6 +137,10 @@ class Speller:
             combined = pattern.sub(repl, combined)
         return combined in self._known
 
+    def _slip_of_common_word(self, lower: str) -> bool:
+        """One edit from a very common word (Becuase → because): a slip, not a name."""
+        return any(self._zipf(w) >= self.common_zipf for w in _edits1(lower) if w in self._known)
+
     def _suggestions(self, word: str) -> tuple[str, ...]:
         lower = word.lower()
         found = [w for w in _edits1(lower) if w in self._known]
@@ -153,8 +158,11 @@ class Speller:
         skipped = _protected_spans(doc.text)
         for tok in doc:
             if self._checkable(tok) and not self.is_known(tok.text):
-                if not any(start <= tok.idx < end for start, end in skipped):
-                    found.append(Misspelling(tok.i, tok.idx, len(tok.text), tok.text))
+                if any(start <= tok.idx < end for start, end in skipped):
+                    continue
+                if tok.tag_ in ("NNP", "NNPS") and not self._slip_of_common_word(tok.lower_):
+                    continue  # a name starting the sentence (Andreia, Zarbatany)
+                found.append(Misspelling(tok.i, tok.idx, len(tok.text), tok.text))
         return found
 
     @staticmethod
@@ -170,7 +178,7 @@ class Speller:
             return False
         if tok.norm_ != tok.lower_ or text.isupper():
             return False  # a piece of a contraction (do|nt) or an abbreviation
-        if text[0].isupper() and (tok.tag_ in ("NNP", "NNPS") or not self._starts_sentence(tok)):
+        if text[0].isupper() and not self._starts_sentence(tok):
             return False  # a name
         if not text[1:].islower():
             return False  # iPhone, McDonald

@@ -115,13 +115,15 @@ def _doubtful(subj: Token, finite: Token) -> bool:
     if len(subj.text) > 1 and not (subj.text.islower() or subj.text[1:].islower()):
         return True  # 'soI': a typo the tagger cannot read
     before = doc[subj.left_edge.i - 1] if subj.left_edge.i > 0 else None
-    if before is not None and (before.tag_ == "IN" or before.lower_ in (",", "and", "or", "/")):
+    if before is not None and ((before.tag_ == "IN" and before.dep_ != "mark")
+                               or before.lower_ in (",", "and", "or", "/")):
         return True  # 'a star like you is', 'computers, phones, the Internet have'
     if finite.text[:1].isupper() and not finite.is_sent_start:
         return True  # a name the tagger took for a verb
-    if finite.tag_ == "VBP" and finite.dep_ not in ("ROOT", "conj", "advcl", "relcl", "ccomp"):
+    clause = finite.head if finite.dep_ in ("aux", "auxpass") else finite
+    if finite.tag_ == "VBP" and clause.dep_ not in ("ROOT", "conj", "advcl", "relcl", "ccomp"):
         return True
-    return finite.dep_ in ("ccomp", "xcomp") and finite.head.lemma_ in _CAUSATIVES
+    return clause.dep_ in ("ccomp", "xcomp") and clause.head.lemma_ in _CAUSATIVES
 
 
 def _sentence_has(token: Token, words: frozenset[str]) -> bool:
