@@ -12,7 +12,9 @@ from ..errors import ConfigError
 def _app(start_worker: bool = False):
     from ..web import create_app
 
-    return create_app(Config(), start_worker=start_worker)
+    # Only `serve` needs the views; one-off commands skip them so that they
+    # work even while a page module is broken.
+    return create_app(Config(), start_worker=start_worker, blueprints=start_worker)
 
 
 def _db(app):

@@ -6,8 +6,9 @@ import hashlib
 import re
 
 _WORD = re.compile(r"[a-z0-9']+")
-#: Hamming distance (of 64 bits) up to which two answers count as near-duplicates.
-NEAR_DUPLICATE_BITS = 3
+#: Hamming distance (of 64 bits) up to which two answers count as near-duplicates:
+#: one changed word in a 30-word answer moves ~10 bits; unrelated answers sit near 32.
+NEAR_DUPLICATE_BITS = 12
 
 
 def simhash(text: str) -> str | None:

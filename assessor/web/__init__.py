@@ -50,10 +50,10 @@ def _database_url(app: Flask, config: Config) -> str:
 
 
 def create_app(config: Config | None = None, *, start_worker: bool = True,
-               instance_path: str | None = None) -> Flask:
+               instance_path: str | None = None, blueprints: bool = True) -> Flask:
     """Build the app. ``config`` defaults to :class:`Config` from the
-    environment; ``start_worker=False`` skips the embedded worker thread
-    (the command line uses that for one-off commands)."""
+    environment; ``start_worker=False`` skips the embedded worker thread and
+    ``blueprints=False`` the views (one-off commands need neither)."""
     config = config or Config()
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(
@@ -69,5 +69,6 @@ def create_app(config: Config | None = None, *, start_worker: bool = True,
     logging.basicConfig(level=logging.INFO)
     register_error_handlers(app)
     service.init_app(app, config, start_worker=start_worker)
-    _register_blueprints(app)
+    if blueprints:
+        _register_blueprints(app)
     return app
