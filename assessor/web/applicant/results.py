@@ -1,0 +1,103 @@
+"""After submitting: confirmation, the waiting state, feedback and progress."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, url_for
+from sqlalchemy import select
+
+from ...db import models as m
+from ...db.base import utcnow
+from ...services.applicant_flow import close_if_time_up, progress, retake_info
+from ..api.serializers import iso
+from ..extensions import queue, session
+from . import bp
+from .charts import progress_chart
+from .common import dead_link, employer, load, next_page
+from .feedback import build_feedback, descriptors
+
+#: How often the waiting page reloads itself when JavaScript is off.
+REFRESH_SECONDS = 10
+
+
+@bp.get("/take/<token>/done")
+def done(token: str):
+    link = load(token)
+    if link.state == "time_up":
+        close_if_time_up(session(), link.attempt, queue=queue())
+        session().commit()
+        link = load(token)
+    if link.state in ("welcome", "in_progress"):
+        return next_page(link, token)
+    if link.state not in ("submitted", "scored"):
+        return dead_link(link)
+    attempt = link.attempt
+    return render_template("applicant/done.html", token=token, employer=employer(link),
+                           attempt=attempt, assessment=attempt.assessment,
+                           timed_out="auto_submitted" in (attempt.flags or []),
+                           written=sum(1 for a in attempt.answers if a.submitted_at))
+
+
+def _scoring_failed(attempt: m.Attempt) -> bool:
+    if "scoring_failed" in (attempt.flags or []):
+        return True
+    return session().scalar(select(m.Job.id).where(
+        m.Job.kind == "score", m.Job.status == "failed",
+        m.Job.answer_id.in_([a.id for a in attempt.answers])).limit(1)) is not None
+
+
+@bp.get("/take/<token>/status")
+def status(token: str):
+    """Polled by the waiting page."""
+    link = load(token)
+    attempt = link.attempt
+    if attempt is None:
+        return jsonify({"state": link.state, "scored": False})
+    answers = [a for a in attempt.answers if a.submitted_at]
+    return jsonify({"state": link.state, "scored": attempt.status == "scored",
+                    "scored_answers": sum(1 for a in answers if a.latest_score is not None),
+                    "submitted_answers": len(answers), "deadline": iso(attempt.deadline),
+                    "server_now": iso(utcnow()), "scoring_failed": _scoring_failed(attempt)})
+
+
+@bp.get("/take/<token>/feedback")
+def feedback(token: str):
+    link = load(token)
+    if link.state in ("welcome", "in_progress", "time_up"):
+        return next_page(link, token)
+    if link.state not in ("submitted", "scored"):
+        return dead_link(link)
+    attempt = link.attempt
+    common = dict(token=token, employer=employer(link), attempt=attempt,
+                  assessment=attempt.assessment)
+    if not attempt.assessment.show_feedback:
+        return render_template("applicant/no_feedback.html", **common)
+    if link.state == "submitted":
+        answers = [a for a in attempt.answers if a.submitted_at]
+        return render_template("applicant/waiting.html", refresh=REFRESH_SECONDS,
+                               failed=_scoring_failed(attempt),
+                               scored=sum(1 for a in answers if a.latest_score is not None),
+                               submitted=len(answers), **common)
+    view = build_feedback(attempt, descriptors(), retake_info(session(), attempt))
+    return render_template("applicant/feedback.html", fb=view, **common)
+
+
+@bp.get("/progress/<token>")
+def progress_page(token: str):
+    link = load(token)
+    if link.invitation is None or link.state in ("unknown", "revoked"):
+        return dead_link(link)
+    rows = progress(session(), link.invitation)
+    return render_template("applicant/progress.html", token=token, employer=employer(link),
+                           candidate=link.invitation.candidate, rows=rows,
+                           chart=progress_chart(rows), levels=descriptors()["levels"])
+
+
+@bp.get("/progress/<token>.json")
+def progress_json(token: str):
+    link = load(token)
+    if link.invitation is None or link.state in ("unknown", "revoked"):
+        return jsonify({"error": {"code": "invalid_invitation",
+                                  "message": "this link is not valid"}}), 404
+    rows = progress(session(), link.invitation)
+    return jsonify({"candidate": link.invitation.candidate.name,
+                    "page": url_for("applicant.progress_page", token=token),
+                    "attempts": [{**r, "date": iso(r["date"])} for r in rows]})
