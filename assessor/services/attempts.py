@@ -22,7 +22,8 @@ from .fingerprint import NEAR_DUPLICATE_BITS, distance, simhash
 #: Network delay tolerated after the deadline before answers are refused.
 GRACE = timedelta(seconds=60)
 MAX_EVENTS = 2000
-EVENT_TYPES = ("paste", "focus", "blur", "tab_hidden", "tab_visible", "typing_burst", "copy", "cut")
+EVENT_TYPES = ("paste", "focus", "blur", "tab_hidden", "tab_visible", "typing_burst", "copy", "cut",
+               "task_time")  # task_time: ms the task page was visible (time on task)
 
 
 def _actor(invitation: Invitation) -> str:
