@@ -13,7 +13,8 @@ from ..base import Base, UTCDateTime, utcnow
 
 TASK_KINDS = ("email_reply", "chat_reply", "essay")
 ATTEMPT_STATUSES = ("started", "submitted", "scored", "expired")
-CANDIDATE_STATUSES = ("new", "in_review", "shortlisted", "rejected", "hired", "withdrawn")
+CANDIDATE_STATUSES = ("new", "in_review", "shortlisted", "interview", "rejected", "hired",
+                      "withdrawn")
 JOB_STATUSES = ("queued", "running", "done", "failed")
 
 

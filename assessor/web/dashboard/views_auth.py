@@ -1,0 +1,133 @@
+"""Sign-in and sign-out, user administration and the audit log (admins)."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from ...db.models import ROLES, AuditLog, User
+from ...services import authenticate, create_user
+from ...services.dashboard_admin import check_password_rules, reset_password, set_active
+from ...services.errors import InputError, RateLimited, ServiceError, Unauthorized
+from ..extensions import session as db
+from . import bp, forms
+from .access import (current_user, limit_keys, limiter, login_required, safe_next, sign_in,
+                     sign_out, signed_in_user)
+
+AUDIT_PER_PAGE = 50
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        if signed_in_user() is not None:
+            return redirect(safe_next(request.args.get("next")))
+        return render_template("dashboard/login.html", next=request.args.get("next", ""))
+    email = (request.form.get("email") or "").strip().lower()[:320]
+    password = request.form.get("password") or ""
+    next_url = request.form.get("next") or ""
+    keys = limit_keys(email)
+    try:
+        limiter.check(keys)
+        user = authenticate(db(), email, password)
+    except RateLimited as exc:
+        return render_template("dashboard/login.html", error=str(exc), email=email,
+                               next=next_url), 429
+    except Unauthorized:
+        limiter.fail(list(keys))
+        # One message for unknown email and wrong password: no account probing.
+        return render_template("dashboard/login.html", error="Wrong email or password.",
+                               email=email, next=next_url), 401
+    limiter.clear(next(iter(keys)))
+    sign_in(user)
+    return redirect(safe_next(next_url))
+
+
+@bp.post("/logout")
+def logout():
+    sign_out()
+    flash("You are signed out.", "info")
+    return redirect(url_for("dashboard.login"))
+
+
+@bp.get("/dashboard/users")
+@login_required("admin")
+def users():
+    rows = db().scalars(select(User).where(User.org_id == current_user().org_id)
+                        .order_by(User.email)).all()
+    return render_template("dashboard/users.html", users=rows, roles=ROLES)
+
+
+@bp.post("/dashboard/users")
+@login_required("admin")
+def new_user():
+    admin = current_user()
+    try:
+        password = check_password_rules(request.form.get("password") or "")
+        create_user(db(), admin.organisation, forms.text("email", 320, required=True),
+                    role=forms.choice("role", ROLES, "role", required=True) or "viewer",
+                    name=forms.text("name", 200), password=password, actor=f"user:{admin.id}")
+        db().commit()
+    except (InputError, ServiceError) as exc:
+        db().rollback()
+        flash(str(exc), "error")
+    else:
+        flash("User created. Give them their password by a separate channel.", "success")
+    return redirect(url_for("dashboard.users"))
+
+
+def _org_user(user_id: int) -> User:
+    from ...services import owned
+
+    return owned(db(), User, user_id, current_user().org_id)
+
+
+@bp.post("/dashboard/users/<int:user_id>/password")
+@login_required("admin")
+def user_password(user_id: int):
+    user = _org_user(user_id)
+    try:
+        reset_password(db(), current_user(), user, request.form.get("password") or "")
+        db().commit()
+    except (InputError, ServiceError) as exc:
+        db().rollback()
+        flash(str(exc), "error")
+    else:
+        limiter.clear(f"account:{user.email}")
+        flash(f"New password set for {user.email}; their other sessions are signed out.",
+              "success")
+    return redirect(url_for("dashboard.users"))
+
+
+@bp.post("/dashboard/users/<int:user_id>/active")
+@login_required("admin")
+def user_active(user_id: int):
+    user = _org_user(user_id)
+    try:
+        set_active(db(), current_user(), user, request.form.get("active") == "1")
+        db().commit()
+    except ServiceError as exc:
+        db().rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("dashboard.users"))
+
+
+@bp.get("/dashboard/audit")
+@login_required("admin")
+def audit_log():
+    org_id = current_user().org_id
+    action = (request.args.get("action") or "").strip()[:100]
+    page_no = max(1, min(request.args.get("page", 1, type=int) or 1, 1_000_000))
+    query = select(AuditLog).where(AuditLog.org_id == org_id)
+    if action:
+        query = query.where(AuditLog.action.startswith(action, autoescape=True))
+    total = db().scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, (total + AUDIT_PER_PAGE - 1) // AUDIT_PER_PAGE)
+    page_no = min(page_no, pages)
+    rows = db().scalars(query.order_by(AuditLog.id.desc())
+                        .offset((page_no - 1) * AUDIT_PER_PAGE).limit(AUDIT_PER_PAGE)).all()
+    people = {f"user:{u.id}": u.email for u in db().scalars(
+        select(User).where(User.org_id == org_id))}
+    actions = db().scalars(select(AuditLog.action).where(AuditLog.org_id == org_id)
+                           .distinct().order_by(AuditLog.action)).all()
+    return render_template("dashboard/audit.html", rows=rows, people=people, action=action,
+                           actions=actions, page=page_no, pages=pages, total=total)

@@ -1,0 +1,134 @@
+"""One candidate's attempt: answers with their errors highlighted, sub-scores,
+vocabulary profile, integrity timeline, engine and model; the override with
+its mandatory reason, notes and the candidate's status; the printable report."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ...db.base import utcnow
+from ...db.models import (CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote, Job, Review,
+                          User)
+from ...scoring.types import CEFR_LEVELS, OUTCOMES
+from ...services import add_note, record_review, set_candidate_status
+from ...services.errors import InputError, NotFound, ServiceError
+from ..extensions import session as db
+from . import bp, charts, forms
+from .access import current_user, login_required
+from .highlight import numbered, pieces
+
+
+def _attempt(attempt_id: int) -> Attempt:
+    attempt = db().get(Attempt, attempt_id)
+    if attempt is None or attempt.assessment.org_id != current_user().org_id:
+        raise NotFound(f"attempt {attempt_id} not found")
+    return attempt
+
+
+def _timeline(answer) -> list[dict]:
+    events = [e for e in (answer.integrity_events or []) if isinstance(e, dict)]
+    return sorted(events, key=lambda e: str(e.get("at", "")))
+
+
+def _answer_view(answer, jobs: dict[int, Job]) -> dict:
+    score = answer.latest_score
+    result = score.result if score is not None else {}
+    issues = result.get("issues") or []
+    details = result.get("details") or {}
+    return {
+        "answer": answer, "score": score, "result": result, "job": jobs.get(answer.id),
+        "pieces": pieces(answer.text or "", issues) if answer.text else [],
+        "issues": numbered(issues),
+        "vocabulary": charts.vocabulary_chart(details.get("vocabulary") or {}),
+        "vocab_details": details.get("vocabulary") or {},
+        "timeline": _timeline(answer),
+    }
+
+
+def detail_context(attempt: Attempt) -> dict:
+    ids = [a.id for a in attempt.answers]
+    jobs = {j.answer_id: j for j in db().scalars(select(Job).where(
+        Job.kind == "score", Job.answer_id.in_(ids)))} if ids else {}
+    reviews = db().scalars(select(Review).where(Review.attempt_id == attempt.id)
+                           .order_by(Review.id.desc())).all()
+    notes = db().scalars(select(CandidateNote).where(
+        CandidateNote.candidate_id == attempt.candidate_id).order_by(CandidateNote.id.desc())).all()
+    people = {u.id: u.name or u.email for u in db().scalars(
+        select(User).where(User.org_id == current_user().org_id))}
+    others = db().scalars(select(Attempt).where(Attempt.candidate_id == attempt.candidate_id,
+                                                Attempt.id != attempt.id)
+                          .order_by(Attempt.id.desc())).all()
+    return {"attempt": attempt, "candidate": attempt.candidate,
+            "answers": [_answer_view(a, jobs) for a in attempt.answers],
+            "reviews": reviews, "notes": notes, "people": people, "others": others,
+            "levels": CEFR_LEVELS, "outcomes": OUTCOMES, "statuses": CANDIDATE_STATUSES}
+
+
+@bp.get("/dashboard/attempts/<int:attempt_id>")
+@login_required()
+def attempt_detail(attempt_id: int):
+    return render_template("dashboard/detail.html", **detail_context(_attempt(attempt_id)))
+
+
+@bp.get("/dashboard/attempts/<int:attempt_id>/report")
+@login_required()
+def attempt_report(attempt_id: int):
+    return render_template("dashboard/report.html", now=utcnow(),
+                           **detail_context(_attempt(attempt_id)))
+
+
+def _back(attempt: Attempt, anchor: str):
+    return redirect(url_for("dashboard.attempt_detail", attempt_id=attempt.id) + anchor)
+
+
+def _form_error(attempt: Attempt, message: str, status: int = 422):
+    db().rollback()
+    context = detail_context(_attempt(attempt.id))
+    return render_template("dashboard/detail.html", error=message, form=request.form,
+                           **context), status
+
+
+@bp.post("/dashboard/attempts/<int:attempt_id>/review")
+@login_required("writer")
+def review(attempt_id: int):
+    attempt = _attempt(attempt_id)
+    try:
+        data = {"cefr_override": forms.choice("cefr_override", CEFR_LEVELS, "level"),
+                "decision_override": forms.choice("decision_override", OUTCOMES, "decision"),
+                "reason": forms.text("reason", 2000), "note": forms.text("note", 10_000)}
+        if not (data["cefr_override"] or data["decision_override"]):
+            raise InputError("choose a new level or decision to override")
+        record_review(db(), current_user(), attempt, data)
+        db().commit()
+    except (InputError, ServiceError) as exc:
+        return _form_error(attempt, str(exc))
+    flash("Override saved and recorded in the audit log.", "success")
+    return _back(attempt, "#review")
+
+
+@bp.post("/dashboard/attempts/<int:attempt_id>/note")
+@login_required("writer")
+def note(attempt_id: int):
+    attempt = _attempt(attempt_id)
+    try:
+        add_note(db(), current_user(), attempt.candidate, forms.text("text", 10_000))
+        db().commit()
+    except (InputError, ServiceError) as exc:
+        return _form_error(attempt, str(exc))
+    flash("Note added.", "success")
+    return _back(attempt, "#notes")
+
+
+@bp.post("/dashboard/attempts/<int:attempt_id>/status")
+@login_required("writer")
+def status(attempt_id: int):
+    attempt = _attempt(attempt_id)
+    candidate: Candidate = attempt.candidate
+    try:
+        set_candidate_status(db(), current_user(), candidate,
+                             forms.choice("status", CANDIDATE_STATUSES, "status", required=True))
+        db().commit()
+    except (InputError, ServiceError) as exc:
+        return _form_error(attempt, str(exc))
+    flash("Status saved.", "success")
+    return _back(attempt, "#status")
