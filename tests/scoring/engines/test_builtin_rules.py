@@ -71,6 +71,15 @@ POSITIVES = [
     ("You could of told me earlier.", "BUILTIN_COULD_OF", "of", "have"),
     ("I advice you to restart the router.", "BUILTIN_ADVICE_ADVISE", "advice", "advise"),
     ("I get alot of calls every day.", "BUILTIN_ALOT", "alot", "a lot"),
+    ("I am agree with your idea.", "BUILTIN_BE_AGREE", "am agree", "agree"),
+    ("Despite of the rain, we went out.", "BUILTIN_DESPITE_OF", "Despite of", "Despite"),
+    ("We discussed about the problem.", "BUILTIN_DISCUSS_ABOUT", "discussed about", "discussed"),
+    ("They help each others a lot.", "BUILTIN_EACH_OTHERS", "each others", "each other"),
+    ("This plan is more better than the old one.", "BUILTIN_MORE_COMPARATIVE", "more better", "better"),
+    # comma after an opening linking word
+    ("However the order is late.", "BUILTIN_OPENER_COMMA", "However", "However,"),
+    ("We are sorry. In addition we will refund you.", "BUILTIN_OPENER_COMMA", "In addition", "In addition,"),
+    ("In my opinion working from home is better.", "BUILTIN_OPENER_COMMA", "In my opinion", "In my opinion,"),
     # repeated words
     ("I saw the the cat.", "BUILTIN_REPEATED_WORD", "the the", "the"),
     ("Please send it to to me.", "BUILTIN_REPEATED_WORD", "to to", "to"),
@@ -163,6 +172,13 @@ NEGATIVES = [
     "The change will affect us, but the effect is small.",
     "You could have told me earlier.",
     "My advice is to restart the router; I advise you to do it.",
+    "I agree with you, and we discussed the problem despite the rain.",
+    "They help each other, and each other's work is better.",
+    "This plan is better and more expensive than the old one, and more people like it.",
+    # comma after an opening linking word
+    "However, the order is late. In addition, we will refund you.",
+    "However hard we try, it is late. Nowadays people work from home.",
+    "The order is late, however we will refund you.",
     # repeated words
     "I had had enough of that that day.",
     "I know that that is true.",

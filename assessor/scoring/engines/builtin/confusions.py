@@ -55,11 +55,18 @@ def confusions(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
             end = tok.i + len(rule.words)
             if end > len(doc) or any(_norm(doc[tok.i + k].text) != w for k, w in enumerate(rule.words)):
                 continue
-            if len(rule.words) > 1 and doc[tok.i].whitespace_:
+            if any(w[0] == "'" and doc[tok.i + k - 1].whitespace_ for k, w in enumerate(rule.words) if k):
                 continue  # "it 's" must be written as one word to be the contraction
             if not _holds(rule, doc, tok.i, end):
                 continue
+            suggestion = rule.suggest
+            if "{next}" in suggestion:
+                if end >= len(doc):
+                    continue
+                # 'more better' → 'better': the span takes in the word kept
+                suggestion = suggestion.replace("{next}", doc[end].text)
+                end += 1
             span_end = doc[end - 1].idx + len(doc[end - 1].text)
             yield issue(tok.idx, span_end - tok.idx, rule.category, rule.rule_id, rule.message,
-                        (match_case(tok.text, rule.suggest),))
+                        (match_case(tok.text, suggestion),))
             break

@@ -27,6 +27,7 @@ _TEXT_RULES = (
     mechanics.missing_apostrophe,
     mechanics.sentence_start,
     mechanics.missing_space,
+    mechanics.opener_comma,
 )
 _SPELLING_MESSAGE = "Possible spelling mistake: '{word}'."
 

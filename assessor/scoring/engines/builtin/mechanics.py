@@ -83,3 +83,26 @@ def missing_space(text: str, data: GrammarData) -> Iterator[Issue]:
             continue
         yield issue(m.start(2), 1, "typography", "BUILTIN_SPACE_AFTER_PUNCT",
                     f"Put a space after '{mark}'.", (mark + " ",))
+
+
+_opener_cache: dict[int, re.Pattern[str]] = {}
+
+
+def _opener_pattern(data: GrammarData) -> re.Pattern[str]:
+    key = id(data.openers)
+    if key not in _opener_cache:
+        alternatives = "|".join(re.escape(o).replace(r"\ ", r"\s+") for o in
+                                sorted(data.openers, key=len, reverse=True))
+        _opener_cache[key] = re.compile(
+            rf"(?:^|(?<=[.!?])\s+|\n\s*)({alternatives})[ \t]+([A-Za-z']+)", re.I)
+    return _opener_cache[key]
+
+
+def opener_comma(text: str, data: GrammarData) -> Iterator[Issue]:
+    """'However the order …' → 'However, the order …'."""
+    for m in _opener_pattern(data).finditer(text):
+        opener, following = m.group(1), m.group(2)
+        if following.lower() in data.not_after_opener or not opener[0].isupper():
+            continue
+        yield issue(m.start(1), len(opener), "punctuation", "BUILTIN_OPENER_COMMA",
+                    f"Put a comma after '{opener}' at the start of a sentence.", (opener + ",",))

@@ -103,11 +103,14 @@ class GrammarData:
     abbreviations: frozenset[str]
     allowed_repeats: frozenset[str]
     contractions: dict[str, str]
+    openers: tuple[str, ...]
+    not_after_opener: frozenset[str]
 
 
 def _load() -> GrammarData:
     nouns = _read_json("nouns.json")
     caps = _read_json("capitalisation.json")
+    intro = _read_json("introductory.json")
     capital: dict[str, str] = {}
     for key in ("days", "months", "languages"):
         for word in caps[key]:
@@ -123,6 +126,8 @@ def _load() -> GrammarData:
         abbreviations=frozenset(caps["abbreviations"]),
         allowed_repeats=frozenset(_read_json("repeats.json")["allowed"]),
         contractions=dict(_read_json("contractions.json")["missing_apostrophe"]),
+        openers=tuple(intro["openers"]),
+        not_after_opener=frozenset(intro["not_before"]),
     )
 
 
