@@ -31,4 +31,4 @@ def progress_chart(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT,
             "points": coords, "path": " ".join(f"{p['x']},{p['y']}" for p in coords),
             "bands": bands, "bar_y": round(_y(bar), 1) if bar is not None else None,
-            "bar_cefr": points[-1].get("required_cefr"), "axis_y": HEIGHT - BOTTOM}
+            "bar_cefr": points[-1].get("required_cefr"), "axis_y": HEIGHT - BOTTOM, "top": TOP}

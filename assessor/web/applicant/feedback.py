@@ -102,9 +102,11 @@ def vocabulary_advice(answers, vocab_cefr: str | None) -> dict[str, Any]:
     overused: dict[str, dict[str, Any]] = {}
     advanced: list[str] = []
     suggested: list[dict[str, Any]] = []
+    profiled = False
     for answer in answers:
         vocab = ((answer.latest_score.result if answer.latest_score else {})
                  .get("details") or {}).get("vocabulary") or {}
+        profiled = profiled or bool(vocab)
         for item in vocab.get("overused") or []:
             entry = overused.setdefault(item["lemma"], {"lemma": item["lemma"], "count": 0,
                                                         "alternatives": []})
@@ -124,7 +126,7 @@ def vocabulary_advice(answers, vocab_cefr: str | None) -> dict[str, Any]:
         if w["word"] not in seen:
             seen.add(w["word"])
             unique.append(w)
-    return {"overused": sorted(overused.values(), key=lambda e: -e["count"]),
+    return {"profiled": profiled, "overused": sorted(overused.values(), key=lambda e: -e["count"]),
             "next_level": target, "next_words": unique[:12], "advanced": advanced[:12]}
 
 
@@ -154,7 +156,7 @@ def build_feedback(attempt: Attempt, data: dict[str, Any], retake: Retake) -> di
         "decision": decision, "decision_text": data["decisions"].get(decision, {}),
         "answers": [_answer_view(a, data) for a in answers],
         "vocabulary": vocabulary_advice(answers, levels["vocabulary"]),
-        "practice": practice(answers, data) if decision in ("not_yet", "trainable") else [],
+        "practice": practice(answers, data) if decision != "pass" else [],
         "retake": retake,
         "required": (attempt.assessment.profile or {}).get("min_overall"),
     }
