@@ -106,7 +106,8 @@ def attempt_of(db, token: str):
     with db.transaction() as s:
         attempt = s.scalar(select(m.Attempt).join(m.Invitation)
                            .where(m.Invitation.token_hash == hash_token(token))
-                           .options(selectinload(m.Attempt.answers)))
+                           .options(selectinload(m.Attempt.answers)
+                                    .selectinload(m.Answer.scores)))
         if attempt is not None:
             s.expunge_all()
         return attempt
