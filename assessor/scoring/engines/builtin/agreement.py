@@ -20,6 +20,8 @@ _SINGULAR_PRONOUNS = frozenset({
     "anyone", "anybody", "everything", "something", "nothing", "anything"})
 _PLURAL_PRONOUNS = frozenset({"we", "they", "these", "those"})
 _FINITE = frozenset({"VBZ", "VBP"})
+# "which" is left out: learners often point it at a whole clause ("…, which makes it hard").
+_RELATIVES = frozenset({"who", "that"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _SUBJUNCTIVE_CUES = frozenset({"if", "wish", "though", "suppose", "imagine", "whether"})
 _NEGATIONS = frozenset({"n't", "not", "never", "\u00b4t", "nt"})
@@ -130,6 +132,18 @@ def _sentence_has(token: Token, words: frozenset[str]) -> bool:
     return any(t.lower_ in words for t in token.sent)
 
 
+def _antecedent(subj: Token) -> Token | None:
+    """The noun a relative 'who/that/which' stands for ('people who live here'),
+    unless the clause may agree with something else ('one of the people who …')."""
+    clause = subj.head
+    if clause.dep_ != "relcl" or subj.tag_ not in ("WP", "WDT"):
+        return None
+    noun = clause.head
+    if noun.i != subj.i - 1 or noun.head.lower_ == "of" and noun.head.head.lower_ in ("one", "some", "any"):
+        return None
+    return noun
+
+
 def subject_verb(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     for subj in doc:
         if subj.dep_ not in _SUBJECT_DEPS:
@@ -137,7 +151,12 @@ def subject_verb(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
         finite = _finite_verb(subj.head)
         if finite is None or finite.i <= subj.i or finite.i - subj.i > 4:
             continue
-        number = _subject_number(subj, data)
+        who = subj
+        if subj.lower_ in _RELATIVES:
+            who = _antecedent(subj)
+            if who is None:
+                continue
+        number = _subject_number(who, data)
         if number is None or _agrees(finite, number) or _doubtful(subj, finite):
             continue
         if finite.lower_ == "were" and _sentence_has(finite, _SUBJUNCTIVE_CUES):
@@ -147,7 +166,7 @@ def subject_verb(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
             continue
         template = _MESSAGE_I if number == "I" else _MESSAGE_SG if number == "sg" else _MESSAGE_PL
         yield issue(finite.idx, len(finite.text), "grammar", "BUILTIN_SVA",
-                    template.format(subj=subj.text, fix=fix), (match_case(finite.text, fix),))
+                    template.format(subj=who.text, fix=fix), (match_case(finite.text, fix),))
 
 
 def there_is_are(doc: Tokens, data: GrammarData) -> Iterator[Issue]:

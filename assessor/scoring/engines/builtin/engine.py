@@ -19,6 +19,7 @@ _DOC_RULES = (
     agreement.there_is_are,
     nouns.uncountable_nouns,
     nouns.determiner_number,
+    nouns.one_of_the,
     articles.a_an,
     mechanics.repeated_words,
     mechanics.lowercase_i_and_names,

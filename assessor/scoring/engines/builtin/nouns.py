@@ -12,8 +12,10 @@ from .resources import GrammarData, issue, match_case, Tokens
 
 _SINGULAR_DETS = {"this": "these", "that": "those", "each": None, "every": None,
                   "another": None, "a": None, "an": None}
-_PLURAL_DETS = {"these": "this", "those": "that", "many": "much", "several": None,
-                "both": None, "various": None, "numerous": None}
+_PLURAL_DETS = {"these": "this", "those": "that", "many": None, "several": None,
+                "both": None, "various": None, "numerous": None, "few": None}
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                           "eleven", "twelve", "twenty", "thirty", "fifty", "hundred", "thousand"})
 _NOUN_TAGS = frozenset({"NN", "NNS"})
 _VERB_CONTEXT = frozenset({"IN", "PRP", "PRP$", "RB", "TO", "RP"})
 
@@ -37,10 +39,30 @@ def _countable_noun(noun: Token, data: GrammarData) -> bool:
             and lower not in data.not_a_number and noun.lemma_.lower() not in data.uncountable)
 
 
+def _fix_number(det: Token, noun: Token) -> tuple[tuple[str, ...], str] | None:
+    """Suggestions and message when ``det`` and ``noun`` disagree in number."""
+    lower = det.lower_
+    if lower in _SINGULAR_DETS and noun.tag_ == "NNS" and noun.lower_ != noun.lemma_.lower():
+        alt, fixes = _SINGULAR_DETS[lower], [f"{det.text} {noun.lemma_}"]
+        kind = "singular"
+    elif (lower in _PLURAL_DETS or lower in _NUMBER_WORDS) and noun.tag_ == "NN" \
+            and noun.lower_ == noun.lemma_.lower():
+        alt, fixes = _PLURAL_DETS.get(lower), [f"{det.text} {plural(noun.text)}"]
+        kind = "plural"
+    else:
+        return None
+    if alt:
+        fixes.append(f"{match_case(det.text, alt)} {noun.text}")
+    message = f"'{det.text}' goes with a {kind} noun: '{fixes[0]}'" + (
+        f" or '{fixes[1]}'." if alt else ".")
+    return tuple(fixes), message
+
+
 def determiner_number(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
     for det in doc:
         lower = det.lower_
-        if det.dep_ not in ("det", "amod", "predet") or (lower not in _SINGULAR_DETS and lower not in _PLURAL_DETS):
+        if not ((det.dep_ in ("det", "amod", "predet") and (lower in _SINGULAR_DETS or lower in _PLURAL_DETS))
+                or (det.dep_ == "nummod" and lower in _NUMBER_WORDS)):
             continue
         noun = det.head
         if noun.tag_ not in _NOUN_TAGS or not _det_and_noun_clean(det, noun, data):
@@ -52,21 +74,31 @@ def determiner_number(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
         after = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         if lower in ("this", "that") and (det.is_sent_start or after is not None and after.tag_ in _VERB_CONTEXT):
             continue  # 'This results in …': the noun is really a verb
-        if lower in _SINGULAR_DETS and noun.tag_ == "NNS" and noun.lower_ != noun.lemma_.lower():
-            alt = _SINGULAR_DETS[lower]
-            fixes = [f"{det.text} {noun.lemma_}"] + ([f"{match_case(det.text, alt)} {noun.text}"] if alt else [])
-            message = f"'{det.text}' goes with a singular noun: '{fixes[0]}'" + (
-                f" or '{fixes[1]}'." if alt else ".")
-        elif lower in _PLURAL_DETS and noun.tag_ == "NN" and lower != "many" and noun.lower_ == noun.lemma_.lower():
-            alt = _PLURAL_DETS[lower]
-            fixes = [f"{det.text} {plural(noun.text)}"] + ([f"{match_case(det.text, alt)} {noun.text}"] if alt else [])
-            message = f"'{det.text}' goes with a plural noun: '{fixes[0]}'" + (
-                f" or '{fixes[1]}'." if alt else ".")
-        else:
+        found = _fix_number(det, noun)
+        if found is not None:
+            yield issue(det.idx, noun.idx + len(noun.text) - det.idx, "grammar", "BUILTIN_DET_NOUN_NUMBER",
+                        found[1], found[0])
+
+
+def one_of_the(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
+    """'one of the best place' → 'one of the best places'."""
+    for tok in doc:
+        if tok.lower_ != "one" or tok.i + 3 >= len(doc) or doc[tok.i + 1].lower_ != "of":
             continue
-        start = det.idx
-        yield issue(start, noun.idx + len(noun.text) - start, "grammar", "BUILTIN_DET_NOUN_NUMBER",
-                    message, tuple(fixes))
+        det = doc[tok.i + 2]
+        if det.lower_ not in ("the", "my", "our", "your", "his", "her", "their", "its", "these", "those"):
+            continue
+        noun = next((t for t in doc[det.i + 1:det.i + 4] if t.tag_ not in ("JJ", "JJS", "RBS", "RB")), None)
+        if noun is None or noun.tag_ != "NN" or noun.head.i != tok.i + 1 and noun.head.i != noun.i:
+            continue
+        nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if nxt is not None and nxt.tag_ in (*_NOUN_TAGS, "HYPH", "POS"):
+            continue
+        if not _countable_noun(noun, data) or noun.lower_ != noun.lemma_.lower():
+            continue
+        fix = plural(noun.text)
+        yield issue(noun.idx, len(noun.text), "grammar", "BUILTIN_ONE_OF_PLURAL",
+                    f"After 'one of the', use a plural noun: '{fix}'.", (fix,))
 
 
 def uncountable_nouns(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
