@@ -300,6 +300,49 @@ def print_table(title: str, table: dict) -> None:
         print(f"  {cat:<15}{row['flagged']:>8}{p:>10}{row['gold_edits']:>8}{r:>8}")
 
 
+class BuiltinRunner:
+    """Runs the engine once per sample and keeps the time it took."""
+
+    def __init__(self) -> None:
+        self.nlp, self.engine = get_nlp(), BuiltinEngine()
+        self.cache: dict[int, list] = {}
+        self.parse = self.check = 0.0
+        self.words = 0
+
+    def __call__(self, sample: Sample) -> list[tuple[int, int, str, str]]:
+        key = id(sample)
+        if key not in self.cache:
+            t0 = time.perf_counter()
+            doc = self.nlp(sample.text)
+            t1 = time.perf_counter()
+            issues = self.engine.check(sample.text, doc)
+            self.parse += t1 - t0
+            self.check += time.perf_counter() - t1
+            self.words += len(sample.text.split())
+            self.cache[key] = [(i.offset, i.length, i.category, i.rule_id) for i in issues]
+        return self.cache[key]
+
+    def timing(self) -> dict[str, float]:
+        per250 = 250 / max(self.words, 1) * 1000
+        return {"parse": round(self.parse * per250, 1), "check": round(self.check * per250, 1)}
+
+
+def lt_flags(sample: Sample) -> list[tuple[int, int, str, str]]:
+    return [(s, n, c, c) for s, n, c in sample.lt or []]
+
+
+def evaluate(name: str, samples: list[Sample], flags_of, show_rules: bool) -> dict:
+    tally, rule_flagged, rule_correct = score(samples, flags_of)
+    table = summary(tally)
+    print_table(f"{name} ({len(samples)} texts)", table)
+    if show_rules:
+        for rule, n in rule_flagged.most_common():
+            print(f"    {rule:<32}{n:>6}{rule_correct[rule] / n:>8.3f}")
+    return {"texts": len(samples), "by_category": table,
+            "by_rule": {r: {"flagged": n, "precision": _ratio(rule_correct[r], n)}
+                        for r, n in rule_flagged.most_common()}}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
@@ -311,48 +354,18 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.shared / "data").is_dir():
         print(f"no data at {args.shared}/data; pass --shared", file=sys.stderr)
         return 2
-    nlp, engine = get_nlp(), BuiltinEngine()
     wi, conll = load_wi(args.shared, args.limit), load_conll(args.shared, args.limit)
-    cache: dict[int, list] = {}
-    timing = {"parse": 0.0, "check": 0.0, "words": 0}
-
-    def builtin_flags(sample: Sample):
-        key = id(sample)
-        if key not in cache:
-            t0 = time.perf_counter()
-            doc = nlp(sample.text)
-            t1 = time.perf_counter()
-            issues = engine.check(sample.text, doc)
-            timing["parse"] += t1 - t0
-            timing["check"] += time.perf_counter() - t1
-            timing["words"] += len(sample.text.split())
-            cache[key] = [(i.offset, i.length, i.category, i.rule_id) for i in issues]
-        return cache[key]
-
-    def lt_flags(sample: Sample):
-        return [(s, n, c, c) for s, n, c in sample.lt or []]
-
+    builtin = BuiltinRunner()
     result = {"matching_rule": MATCHING_RULE, "limit": args.limit, "sets": {}}
     for name, samples, flags_of in (
-            ("builtin on W&I train", wi, builtin_flags),
-            ("builtin on CoNLL-2014", conll, builtin_flags),
-            ("builtin on both", wi + conll, builtin_flags),
+            ("builtin on W&I train", wi, builtin),
+            ("builtin on CoNLL-2014", conll, builtin),
+            ("builtin on both", wi + conll, builtin),
             ("LanguageTool 4.0 (recorded) on W&I train", [s for s in wi if s.lt is not None], lt_flags)):
-        tally, rule_flagged, rule_correct = score(samples, flags_of)
-        table = summary(tally)
-        result["sets"][name] = {"texts": len(samples), "by_category": table,
-                                "by_rule": {r: {"flagged": n, "precision": _ratio(rule_correct[r], n)}
-                                            for r, n in rule_flagged.most_common()}}
-        print_table(f"{name} ({len(samples)} texts)", table)
-        if args.rules and flags_of is builtin_flags:
-            for rule, n in rule_flagged.most_common():
-                print(f"    {rule:<32}{n:>6}{rule_correct[rule] / n:>8.3f}")
-    per250 = 250 / max(timing["words"], 1) * 1000
-    result["timing_ms_per_250_words"] = {"parse": round(timing["parse"] * per250, 1),
-                                         "check": round(timing["check"] * per250, 1)}
+        result["sets"][name] = evaluate(name, samples, flags_of, args.rules and flags_of is builtin)
+    result["timing_ms_per_250_words"] = timing = builtin.timing()
     print(f"\nmatching: {MATCHING_RULE}")
-    print(f"time per 250 words: parse {result['timing_ms_per_250_words']['parse']} ms, "
-          f"builtin check {result['timing_ms_per_250_words']['check']} ms")
+    print(f"time per 250 words: parse {timing['parse']} ms, builtin check {timing['check']} ms")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(f"written: {args.out}")
