@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from . import complexity, vocabulary
+from . import complexity, ngrams, vocabulary
 from .types import CEFR_LEVELS, Issue
 
 _CEFR_NUM = {c: i + 1 for i, c in enumerate(CEFR_LEVELS)}
@@ -50,13 +50,13 @@ def _complexity(cx: "complexity.Complexity") -> dict[str, float]:
 
 
 def _vocabulary(vp: "vocabulary.VocabularyProfile") -> dict[str, float]:
-    out = {f"voc_{k.lower()}": float(v) for k, v in vp.proportions.items()}
-    out["voc_mtld"] = math.log(max(vp.mtld, 1.0))
-    out["voc_mean_zipf"] = vp.mean_zipf
-    out["voc_rare_share"] = vp.rare_share
-    weights = sum(vp.proportions.get(c, 0.0) for c in CEFR_LEVELS)
-    out["voc_mean_level"] = (sum(_CEFR_NUM[c] * vp.proportions.get(c, 0.0) for c in CEFR_LEVELS)
-                             / weights) if weights else 0.0
+    out = {f"voc_{k.lower().replace('-', '_')}": float(v) for k, v in vp.proportions.items()}
+    # None means "no content words": neutral values keep the model defined.
+    out["voc_mtld"] = math.log(max(vp.mtld or 1.0, 1.0))
+    out["voc_mattr"] = vp.mattr if vp.mattr is not None else 0.0
+    out["voc_mean_zipf"] = vp.mean_zipf if vp.mean_zipf is not None else 5.0
+    out["voc_rare_share"] = vp.rare_share or 0.0
+    out["voc_mean_level"] = vp.mean_level or 1.0
     return out
 
 
@@ -79,6 +79,8 @@ class Analysis:
     values: dict[str, float]
     vocabulary: "vocabulary.VocabularyProfile"
     complexity: "complexity.Complexity"
+    #: Syntactic n-gram frequencies, scored by the model's n-gram heads.
+    ngram_freqs: dict[str, float]
 
     def details(self) -> dict:
         """What a person reading the result sees (not the raw features)."""
@@ -97,4 +99,4 @@ def analyse(doc: Doc, issues: list[Issue], words: int) -> Analysis:
     values.update(_issue_rates(issues, words))
     values.update(_complexity(cx))
     values.update(_vocabulary(vp))
-    return Analysis(values, vp, cx)
+    return Analysis(values, vp, cx, ngrams.frequencies(doc))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ModelError
+from . import ngrams
 
 FORMAT = "assessor-level-model/1"
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "level-model.json"
@@ -41,6 +42,11 @@ class LevelModel:
     heads: dict[str, Head]
     #: Words at which the residual spread was measured; shorter texts are less certain.
     reference_words: float
+    #: Sparse n-gram heads whose outputs are features (``ng_*``), see ngrams.py.
+    ngram_heads: dict[str, tuple[dict[str, float], float]] = field(default_factory=dict)
+
+    def ngram_features(self, freqs: dict[str, float]) -> dict[str, float]:
+        return {name: ngrams.score(freqs, w, b) for name, (w, b) in self.ngram_heads.items()}
 
     def predict(self, head: str, features: dict[str, float]) -> float:
         h = self.heads[head]
@@ -80,8 +86,11 @@ def parse_model(data: dict) -> LevelModel:
         heads = {name: Head(tuple(h["coef"]), h["intercept"], h["residual_sd"], h["lo"], h["hi"],
                             tuple(h.get("knots_x", ())), tuple(h.get("knots_y", ())))
                  for name, h in data["heads"].items()}
+        ngram = {name: (dict(h["weights"]), float(h["intercept"]))
+                 for name, h in data.get("ngram_heads", {}).items()}
         model = LevelModel(data["version"], features, tuple(data["means"]),
-                           tuple(data["scales"]), heads, float(data.get("reference_words", 200)))
+                           tuple(data["scales"]), heads, float(data.get("reference_words", 200)),
+                           ngram)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"level model is malformed: {exc}") from exc
     for name, head in heads.items():

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 from ..errors import InputError
 from . import features as feats
 from .decision import Evidence, decide
-from .engines.select import build_engines, run_grammar
+from .engines.select import EngineRun, build_engines, run_grammar
 from .guards import Screening, screen
 from .levelmodel import LevelModel, load_model
 from .nlp import get_nlp
@@ -43,6 +44,27 @@ class Scorer:
     def score(self, text: str, prompt: str | None = None,
               profile: "str | RoleProfile | dict | None" = None) -> Result:
         role = get_profile(profile, self.settings.profiles_path)
+        p = self._pipeline(text, prompt)
+        issues = tuple(_to_original(p.prepared, p.run.issues))
+        warnings = list(p.run.warnings) + _input_warnings(p.prepared) + p.screening.warnings
+        base = dict(issues=issues, engine=p.run.engine, model_version=self.model.version,
+                    word_count=p.words)
+        if p.screening.status != "scored":
+            return _unrated(p.screening, role, warnings, base)
+        return self._rate(p, role, warnings, base)
+
+    def features(self, text: str, prompt: str | None = None) -> dict[str, float] | None:
+        """The level model's inputs for one answer (None when it cannot be rated).
+
+        Calibration uses this so that it fits exactly what scoring computes.
+        """
+        p = self._pipeline(text, prompt)
+        if p.screening.status != "scored":
+            return None
+        analysis = p.analysis()
+        return dict(analysis.values, **self.model.ngram_features(analysis.ngram_freqs))
+
+    def _pipeline(self, text: str, prompt: str | None) -> "_Pipeline":
         if prompt is not None and not isinstance(prompt, str):
             raise InputError("prompt must be a string")
         prepared = prepare(text, self.settings.max_chars)
@@ -51,31 +73,23 @@ class Scorer:
         prompt_plain = prepare(prompt, self.settings.max_chars).plain if prompt else None
         doc = get_nlp()(prepared.plain)
         run = run_grammar(self._engines(), prepared.plain, doc)
-        issues = tuple(_to_original(prepared, run.issues))
-        warnings = list(run.warnings) + _input_warnings(prepared)
         screening = screen(prepared.plain, doc, prompt_plain, self.settings.min_words)
-        warnings += screening.warnings
-        base = dict(issues=issues, engine=run.engine, model_version=self.model.version,
-                    word_count=word_count(prepared.plain))
-        if screening.status != "scored":
-            return _unrated(screening, role, warnings, base)
-        return self._rate(doc, run.issues, screening, role, warnings, base)
+        return _Pipeline(prepared, doc, run, screening, word_count(prepared.plain))
 
-    def _rate(self, doc: Doc, plain_issues: list[Issue], screening: Screening,
-              role: RoleProfile | None, warnings: list[Warning_], base: dict) -> Result:
-        model = self.model
-        scored_doc = screening.effective_doc or doc
-        # Issues count only where they fall inside the text that is rated.
-        counted = [i for i in plain_issues if screening.counts(i.offset)]
-        analysis = feats.analyse(scored_doc, counted, screening.effective_words or base["word_count"])
-        values = analysis.values
+    def _rate(self, p: "_Pipeline", role: RoleProfile | None, warnings: list[Warning_],
+              base: dict) -> Result:
+        model, screening = self.model, p.screening
+        analysis = p.analysis()
+        values = dict(analysis.values, **model.ngram_features(analysis.ngram_freqs))
         overall = TraitScore.from_level(model.predict("overall", values))
         grammar = TraitScore.from_level(model.predict("grammar", values))
         vocab = TraitScore.from_level(model.predict("vocabulary", values))
         overall, grammar, vocab = screening.cap(overall, grammar, vocab)
-        words = screening.effective_words or base["word_count"]
+        words = screening.effective_words or p.words
         sd = model.uncertainty("overall", words)
-        confidence = round(math.erf(0.5 / (sd * math.sqrt(2))), 3)
+        # Confidence = probability that the true level lies within one CEFR
+        # level of the estimate, under the cross-validated error spread.
+        confidence = round(math.erf(1.0 / (sd * math.sqrt(2))), 3)
         decision = None
         if role is not None:
             decision = decide(role, Evidence(
@@ -88,6 +102,21 @@ class Scorer:
         return Result("scored", overall.cefr, overall.score, overall.level, confidence,
                       grammar, vocab, decision=decision, warnings=tuple(warnings),
                       details=details, uncertainty=round(sd, 3), **base)
+
+
+@dataclass
+class _Pipeline:
+    prepared: PreparedText
+    doc: Doc
+    run: EngineRun
+    screening: Screening
+    words: int
+
+    def analysis(self) -> feats.Analysis:
+        s = self.screening
+        # Issues count only where they fall inside the text that is rated.
+        counted = [i for i in self.run.issues if s.counts(i.offset)]
+        return feats.analyse(s.effective_doc or self.doc, counted, s.effective_words or self.words)
 
 
 def _traits(model: LevelModel, values: dict[str, float]) -> dict[str, float]:

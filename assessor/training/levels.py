@@ -21,6 +21,8 @@ from sklearn.model_selection import GroupKFold
 from ..scoring import features as feats
 from ..scoring.levelmodel import FORMAT
 from ..scoring.text import word_count
+from ..scoring import ngrams
+from . import ngram_heads
 from .corpora import LOADERS, Sample
 from .metrics import cefr_report, regression_report
 from .parsecache import parse_all
@@ -34,6 +36,11 @@ class Dataset:
     samples: list[Sample]
     X: np.ndarray
     names: list[str]
+    freqs: list[dict[str, float]]
+
+    def add_column(self, name: str, values: np.ndarray) -> None:
+        self.X = np.column_stack([self.X, values])
+        self.names.append(name)
 
 
 def _engine():
@@ -70,17 +77,38 @@ def load(shared: Path, cache: Path, corpus: str) -> Dataset:
     rows = featurise(samples, cache, corpus)
     names = sorted(rows[0])
     X = np.array([[r.get(n, 0.0) for n in names] for r in rows], dtype=float)
-    return Dataset(samples, np.nan_to_num(X), names)
+    freqs = [ngrams.frequencies(d) for d in parse_all(samples, cache, corpus)]
+    return Dataset(samples, np.nan_to_num(X), names, freqs)
+
+
+def load_stacked(shared: Path, cache: Path, corpora=("wi", "ellipse"), extra=()) -> tuple[dict, dict]:
+    """Datasets with the n-gram heads' predictions added as columns.
+
+    ``extra`` corpora (e.g. FCE for benchmarks) get the heads' full-data
+    predictions; they are never used to fit anything.
+    """
+    data = {c: load(shared, cache, c) for c in (*corpora, *extra)}
+    specs, columns = ngram_heads.stack({c: data[c].freqs for c in corpora},
+                                       {c: data[c].samples for c in corpora})
+    for c in corpora:
+        for name, values in columns[c].items():
+            data[c].add_column(name, values)
+    for c in extra:
+        for name, spec in specs.items():
+            data[c].add_column(name, np.array(
+                [ngrams.score(f, spec["weights"], spec["intercept"]) for f in data[c].freqs]))
+    return data, specs
 
 
 # Which features each head may use: a grammar level must rest on grammar
 # evidence, a vocabulary level on vocabulary evidence.
 def _subset(names: list[str], head: str) -> list[str]:
     if head.endswith("grammar"):
-        keep = ("rate_", "log_rate_", "cx_", "unknown_dep", "verbless", "log_words")
+        keep = ("rate_", "log_rate_", "cx_", "unknown_dep", "verbless", "log_words",
+                "ng_grammar", "ng_cefr")
     elif head.endswith("vocabulary"):
         keep = ("voc_", "mean_word_length", "long_word_share", "rate_spelling",
-                "log_rate_spelling", "log_words")
+                "log_rate_spelling", "log_words", "ng_vocabulary")
     else:
         return names
     return [n for n in names if n.startswith(keep)]
@@ -149,7 +177,7 @@ HEADS = (  # head, corpus, label, clip range
 
 def train(shared: Path, cache: Path, version: str) -> tuple[dict, dict]:
     started = time.time()
-    data = {c: load(shared, cache, c) for c in ("wi", "ellipse")}
+    data, ngram_specs = load_stacked(shared, cache)
     names = data["wi"].names
     heads, per_head, report = {}, {}, {}
     for head, corpus, label, lo, hi in HEADS:
@@ -164,7 +192,8 @@ def train(shared: Path, cache: Path, version: str) -> tuple[dict, dict]:
         heads[head] = {**spec, "coef": coef, "intercept": intercept}
     words = float(np.median([word_count(s.text) for s in data["wi"].samples]))
     model = {"format": FORMAT, "version": version, "features": names, "means": means,
-             "scales": scales, "heads": heads, "reference_words": words,
+             "scales": scales, "heads": heads, "ngram_heads": ngram_specs,
+             "reference_words": words,
              "trained_seconds": round(time.time() - started, 1)}
     return model, report
 

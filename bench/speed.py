@@ -1,0 +1,92 @@
+"""Speed benchmark: one 250-word answer against a bare spaCy parse, and batch throughput.
+
+    python bench/speed.py [--repeat 40] [--batch 200]
+
+The ratio compares, in one run and on the same text, the median time of
+``score()`` (built-in engine, every analyser, the level model, a role
+profile) with the median time of the spaCy pipeline alone.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assessor.scoring import Scorer, ScoringSettings  # noqa: E402
+from assessor.scoring.nlp import get_nlp  # noqa: E402
+
+_PARAGRAPHS = (ROOT / "examples" / "sample-answer.txt").read_text(encoding="utf-8")
+
+
+def answer_of(words: int) -> str:
+    out: list[str] = []
+    while len(out) < words:
+        out += _PARAGRAPHS.split()
+    text = " ".join(out[:words])
+    return text if text.endswith(".") else text + "."
+
+
+def _median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def single(repeat: int) -> dict:
+    text = answer_of(250)
+    nlp = get_nlp()
+    scorer = Scorer(ScoringSettings(engine="builtin"))
+    scorer.score(text, profile="voice")  # load data and model outside the timing
+    nlp(text)
+    parse = _median_ms(lambda: nlp(text), repeat)
+    full = _median_ms(lambda: scorer.score(text, profile="voice"), repeat)
+    return {"words": 250, "parse_ms": round(parse, 1), "score_ms": round(full, 1),
+            "ratio": round(full / parse, 2), "repeat": repeat}
+
+
+def batch(n: int, jobs: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
+        with src.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["id", "text"])
+            for i in range(n):
+                w.writerow([i, answer_of(150 + (i * 37) % 200)])
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "assessor", "batch", str(src), "-o", str(dst),
+                        "--jobs", str(jobs), "--no-progress"], check=True, cwd=ROOT,
+                       env={"ASSESSOR_ENGINE": "builtin", "PATH": "/usr/bin:/bin"})
+        seconds = time.perf_counter() - t
+    return {"answers": n, "jobs": jobs, "seconds": round(seconds, 1),
+            "answers_per_second": round(n / seconds, 2)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=40)
+    ap.add_argument("--batch", type=int, default=200)
+    args = ap.parse_args()
+    out = {"single": single(args.repeat)}
+    print(json.dumps(out["single"]))
+    out["batch"] = [batch(args.batch, j) for j in (1, 2)]
+    for b in out["batch"]:
+        print(json.dumps(b))
+    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "out" / "speed.json").write_text(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Validity benchmark: agreement with human raters on writers and prompts the model never saw.
+
+    python bench/validity.py --shared ../shared
+
+Every figure is out of fold: W&I grouped by writer, ELLIPSE grouped by prompt
+(5 folds), FCE never used in training at all. Writes bench/out/validity.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assessor.scoring.levelmodel import load_model  # noqa: E402
+from assessor.training.levels import HEADS, load, train_head  # noqa: E402
+from assessor.training.metrics import cefr_report, regression_report  # noqa: E402
+
+
+def _by_group(samples, idx, err, key):
+    groups = defaultdict(list)
+    for i, e in zip(idx, err):
+        groups[samples[i].meta.get(key, "") or "unknown"].append(e)
+    return {g: {"n": len(v), "mean_signed_error": round(float(np.mean(v)), 3)}
+            for g, v in sorted(groups.items()) if len(v) >= 20}
+
+
+def _fce(shared: Path, cache: Path, model_path: Path | None) -> dict:
+    from scipy.stats import spearmanr
+    ds = load(shared, cache, "fce")
+    model = load_model(model_path)
+    rows = [{n: ds.X[i, j] for j, n in enumerate(ds.names)} for i in range(len(ds.samples))]
+    pred = np.array([model.predict("overall", r) for r in rows])
+    keep = [i for i, s in enumerate(ds.samples) if "band" in s.labels]
+    band = np.array([ds.samples[i].labels["band"] for i in keep])
+    p = pred[keep]
+    slope, icept = np.polyfit(p, band, 1)
+    # Residual of the band in CEFR-level units: positive = the model rates
+    # this group higher than the examiners did.
+    err = (p - (band - icept) / slope)
+    return {"n": len(keep), "spearman_band": float(spearmanr(p, band)[0]),
+            "by_l1_level_units": _by_group(ds.samples, keep, err, "l1")}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "out" / "cache")
+    ap.add_argument("--model", type=Path, default=None)
+    args = ap.parse_args()
+    if not (args.shared / "data").exists():
+        print(f"no shared data at {args.shared}", file=sys.stderr)
+        return 2
+    data = {c: load(args.shared, args.cache, c) for c in ("wi", "ellipse")}
+    out: dict = {}
+    for head, corpus, label, lo, hi in HEADS:
+        _, _, oof, y, keep = train_head(data[corpus], label, head, lo, hi)
+        rep = cefr_report(y, oof) if corpus == "wi" else regression_report(y, oof)
+        if corpus == "ellipse":
+            for key in ("gender", "race_ethnicity", "SES", "grade"):
+                rep[f"by_{key}"] = _by_group(data[corpus].samples, keep, oof - y, key)
+        out[head] = rep
+    out["fce"] = _fce(args.shared, args.cache, args.model)
+    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    (ROOT / "bench" / "out" / "validity.json").write_text(json.dumps(out, indent=2))
+    _print(out)
+    return 0
+
+
+def _print(out: dict) -> None:
+    for head, rep in out.items():
+        flat = {k: v for k, v in rep.items() if isinstance(v, float)}
+        print(f"{head:18s} " + ", ".join(f"{k}={v:.3f}" for k, v in flat.items()))
+        for k, v in rep.items():
+            if isinstance(v, dict):
+                worst = max(v.items(), key=lambda kv: abs(kv[1]["mean_signed_error"]))
+                print(f"    {k}: " + ", ".join(f"{g}={d['mean_signed_error']:+.3f}(n={d['n']})"
+                                            for g, d in v.items()) + f"  | worst {worst[0]}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

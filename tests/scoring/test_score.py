@@ -1,0 +1,87 @@
+"""End-to-end behaviour of score(): guards, statuses, schema, offsets."""
+import json
+from importlib import resources
+
+import jsonschema
+import pytest
+
+from assessor.errors import InputError, NotFound
+from assessor.scoring import ScoringSettings, score
+
+SETTINGS = ScoringSettings(engine="builtin")
+SCHEMA = json.loads((resources.files("assessor") / "data" / "schema" / "result.schema.json").read_text())
+
+GOOD = ("Dear Mr Smith,\n\nThank you for your email about the delayed delivery. I am sorry that your "
+        "order has not arrived yet. I have checked with our warehouse, and the parcel was sent this "
+        "morning, so it should reach you within two working days. If it does not arrive by Friday, "
+        "please reply to this message and I will arrange a full refund.\n\nKind regards,\nAna")
+WEAK = ("hello sir i am sorry for you problem. we send you order yesterday and it come tomorrow "
+        "maybe. if it not come you can call to us again and we check it for you. thank you very "
+        "much for you patient and have nice day sir")
+
+
+def run(text, **kw):
+    return score(text, settings=SETTINGS, **kw)
+
+
+@pytest.mark.parametrize("text, status", [
+    (GOOD, "scored"),
+    (WEAK, "scored"),
+    ("Thanks, I will check.", "insufficient_text"),
+    ("Sehr geehrte Damen und Herren, vielen Dank für Ihre Nachricht. Leider ist Ihre Bestellung "
+     "noch nicht angekommen. Wir prüfen das und melden uns morgen bei Ihnen zurück.", "not_english"),
+    ("asdf jkl qwer zxcv asdf hjkl qwerty uiop asdf ghjk zxcvb nmnm asdf jkjk qwqw erer tyty "
+     "uiui opop asas dfdf ghgh jkjk", "not_english"),
+])
+def test_status_and_schema(text, status):
+    result = run(text, profile="voice")
+    d = result.to_dict()
+    jsonschema.validate(d, SCHEMA)
+    assert d["status"] == status
+    if status == "scored":
+        assert d["cefr"] in ("A1", "A2", "B1", "B2", "C1", "C2")
+        assert d["decision"]["outcome"] in ("pass", "trainable", "not_yet")
+    else:
+        # No made-up A1 for text we cannot rate.
+        assert d["cefr"] is None and d["score"] is None
+        assert d["decision"]["outcome"] is None and d["decision"]["needs_review"]
+
+
+def test_the_better_answer_gets_the_higher_level():
+    assert run(GOOD).level > run(WEAK).level + 0.5
+
+
+def test_every_result_names_the_engine_and_model():
+    d = run(GOOD).to_dict()
+    assert d["engine"] == "builtin" and d["model_version"]
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "<p></p>", "\x00\x01"])
+def test_empty_answers_are_input_errors(bad):
+    with pytest.raises(InputError):
+        run(bad)
+
+
+def test_too_long_is_an_input_error():
+    with pytest.raises(InputError, match="limit"):
+        score("word " * 10, settings=ScoringSettings(engine="builtin", max_chars=20))
+
+
+def test_unknown_profile():
+    with pytest.raises(NotFound):
+        run(GOOD, profile="astronaut")
+
+
+def test_issue_offsets_point_into_the_original_html():
+    html = "<p>" + WEAK.replace("problem", "<b>problem</b>") + "</p>"
+    result = run(html)
+    assert any(w.code == "markup_removed" for w in result.warnings)
+    for issue in result.issues:
+        span = html[issue.offset:issue.offset + issue.length]
+        assert "<" not in span and ">" not in span
+
+
+def test_result_is_frozen():
+    result = run(GOOD)
+    with pytest.raises(AttributeError):
+        result.cefr = "C2"
