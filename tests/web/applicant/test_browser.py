@@ -282,3 +282,34 @@ def test_retake_after_not_yet_links_to_progress(live, employer, page_factory, db
     expect(page.locator("table tbody tr")).to_have_count(2)
     expect(page.locator("svg.progress-chart circle")).to_have_count(2)
     shoot(page, "12-progress-two")
+
+
+def test_offline_typing_is_kept_on_the_device_and_saved_later(live, employer, page_factory, db):
+    base, _ = live
+    token = employer().tokens[0]
+    page = page_factory()
+    _start(page, base, token)
+    page.context.set_offline(True)
+    page.get_by_label("Your answer").fill(CHAT_ANSWER)
+    page.get_by_label("Your answer").blur()
+    expect(page.locator("#save-status")).to_contain_text("offline", timeout=15_000)
+    assert not attempt_of(db, token).answers[0].draft_text
+    # The connection comes back: the retry saves without the applicant doing anything.
+    page.context.set_offline(False)
+    _wait_saved(page)
+    assert attempt_of(db, token).answers[0].draft_text == CHAT_ANSWER
+
+    # Typed offline and the tab closed before any save: the next visit on the
+    # same device restores the text from local storage and saves it.
+    page.context.set_offline(True)
+    page.get_by_label("Your answer").fill(CHAT_ANSWER + " Added while offline.")
+    page.context.route("**/draft", lambda route: route.abort())  # no save ever arrives
+    page.context.set_offline(False)
+    page.goto("about:blank")
+    page.context.unroute("**/draft")
+    page.goto(f"{base}/take/{token}/task/1")
+    expect(page.locator("#restore-note")).to_contain_text("restored")
+    expect(page.get_by_label("Your answer")).to_have_value(CHAT_ANSWER + " Added while offline.")
+    _wait_saved(page)
+    assert attempt_of(db, token).answers[0].draft_text == CHAT_ANSWER + " Added while offline."
+    shoot(page, "13-restored")
