@@ -15,7 +15,7 @@ import re
 import threading
 from dataclasses import asdict, dataclass
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -153,31 +153,22 @@ def _depths(doc: Doc) -> list[int]:
     depth = [-1] * len(doc)
     heads = [t.head.i for t in doc]
     for i in range(len(doc)):
-        path = []
-        j = i
+        path, j = [], i
         while depth[j] < 0 and heads[j] != j:
             path.append(j)
             j = heads[j]
-        if depth[j] < 0:
-            depth[j] = 0
-        base = depth[j]
+        base = depth[j] = max(depth[j], 0)
         for k in reversed(path):
             base += 1
             depth[k] = base
     return depth
 
 
-def _verb_forms(doc: Doc, heads: Iterable[int], auxes: dict[int, list]) -> set[str]:
-    forms: set[str] = set()
-    for i in heads:
-        tok = doc[i]
-        if tok.pos_ not in VERBAL:
-            continue
-        forms.update(_forms_of(tok, auxes.get(i, ())))
-    return forms
+_PERFECT = {"VBD": "past_perfect", "VB": "modal_perfect"}
 
 
 def _forms_of(tok, auxes) -> set[str]:
+    """Tense, aspect, voice and mood of one clause from its verb and auxiliaries."""
     forms: set[str] = set()
     finite = None
     for aux in auxes:
@@ -186,8 +177,8 @@ def _forms_of(tok, auxes) -> set[str]:
             forms.add("passive")
         elif tag == "MD":
             forms.add("future" if lemma in ("will", "shall") else "modal")
-        elif lemma == "have" and tok.tag_ == "VBN" or lemma == "have" and "passive" in forms:
-            forms.add("past_perfect" if tag == "VBD" else "present_perfect")
+        elif lemma == "have" and tok.tag_ == "VBN":
+            forms.add(_PERFECT.get(tag, "present_perfect"))
         elif lemma == "be" and tok.tag_ == "VBG":
             forms.add("progressive")
         if finite is None and tag in ("VBD", "VBZ", "VBP", "MD"):
@@ -366,7 +357,8 @@ class _Accumulator:
         sent_depths = [max(depths[a:b]) for (a, b), n in zip(self.sent_spans, self.sent_words)
                        if n and b > a]
         clauses = len(self.clause_heads)
-        forms = _verb_forms(doc, self.clause_heads, self.auxes)
+        forms = {f for i in self.clause_heads if doc[i].pos_ in VERBAL
+                 for f in _forms_of(doc[i], self.auxes.get(i, ()))}
         found = _match_connectors(self.words, self.deps, self.head_pos)
         distinct = tuple(dict.fromkeys(found))
         rep = repetition_of([s for s in self.sent_lists if s])

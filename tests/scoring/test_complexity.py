@@ -1,4 +1,7 @@
+import json
+import statistics
 import time
+from pathlib import Path
 
 import pytest
 import spacy
@@ -46,6 +49,8 @@ def test_sentence_length_mean_and_sd(nlp):
     ("He works here.", "present"),
     ("The order was sent on Monday.", "passive"),
     ("Please call us.", "imperative"),
+    ("I would have stayed.", "modal_perfect"),
+    ("It has been sent.", "present_perfect"),
 ])
 def test_verb_forms(nlp, text, form):
     assert form in m(nlp, text).verb_forms
@@ -206,3 +211,36 @@ def _timed(fn, arg) -> float:
     start = time.perf_counter()
     fn(arg)
     return time.perf_counter() - start
+
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+needs_shared = pytest.mark.skipif(not (SHARED / "wi-locness").is_dir(),
+                                  reason=f"W&I essays not found at {SHARED}/wi-locness")
+RISING = ("subordination_ratio", "words_per_clause", "mean_depth", "np_complexity",
+          "verb_form_variety", "passive_share", "connector_variety")
+
+
+@needs_shared
+@pytest.mark.shared
+@pytest.mark.slow
+def test_benchmark_measures_rise_with_cefr_on_wi(nlp):
+    """Range grows with level: A1 < B1 < C1 on average for the range measures."""
+    rows = [json.loads(line) for part in "ABC"
+            for line in open(SHARED / "wi-locness" / "json" / f"{part}.train.json",
+                             encoding="utf-8")]
+    by_level: dict[str, list[Complexity]] = {}
+    per_250 = []
+    for row, doc in zip(rows, nlp.pipe([r["text"] for r in rows], batch_size=64)):
+        start = time.perf_counter()
+        c = measure(doc)
+        if c.words >= 100:
+            per_250.append((time.perf_counter() - start) / c.words * 250)
+        by_level.setdefault(row["cefr"][:2], []).append(c)
+    means = {lvl: {k: statistics.mean(getattr(c, k) for c in cs) for k in RISING}
+             for lvl, cs in sorted(by_level.items())}
+    print("\nlevel n " + " ".join(RISING))
+    for lvl, m in means.items():
+        print(lvl, len(by_level[lvl]), " ".join(f"{m[k]:.3f}" for k in RISING))
+    print(f"measure() per 250 words: median {statistics.median(per_250) * 1000:.2f} ms")
+    for key in RISING:
+        assert means["A1"][key] < means["B1"][key] < means["C1"][key], key
