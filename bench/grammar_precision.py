@@ -26,7 +26,8 @@ from assessor.scoring.nlp import get_nlp  # noqa: E402
 
 MATCHING_RULE = (
     "a flagged span [s, s+len) is correct if it overlaps a gold edit's span [gs, ge) "
-    "(s < ge and gs < s+len); a gold insertion (gs == ge) counts when s <= gs <= s+len. "
+    "(s < ge and gs < s+len); a gold insertion (gs == ge) counts when s-1 <= gs <= s+len "
+    "(W&I puts insertions before the space that precedes the next word). "
     "Recall = share of gold edits overlapped by at least one flagged span.")
 CATEGORIES = ("grammar", "spelling", "punctuation", "capitalisation", "typography", "style", "other")
 _NUCLE_GRAMMAR = {"Vt", "Vm", "V0", "Vform", "SVA", "ArtOrDet", "Nn", "Npos", "Pform", "Pref", "Prep",
@@ -65,7 +66,7 @@ class Tally:
 def overlaps(start: int, length: int, gold: Gold) -> bool:
     end = start + max(length, 1)
     if gold.start == gold.end:
-        return start <= gold.start <= end
+        return start - 1 <= gold.start <= end
     return start < gold.end and gold.start < end
 
 

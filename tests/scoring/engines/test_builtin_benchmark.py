@@ -31,6 +31,8 @@ bench = _load_bench()
     (5, 3, (2, 6), True),
     (4, 2, (4, 4), True),      # insertion at the flag's start
     (4, 2, (6, 6), True),      # insertion at the flag's end
+    (4, 2, (3, 3), True),      # insertion just before the space ahead of the flag
+    (4, 2, (2, 2), False),
     (4, 2, (7, 7), False),
     (10, 0, (10, 11), True),   # zero-length flag counts as one character
 ])

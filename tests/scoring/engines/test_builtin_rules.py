@@ -54,6 +54,9 @@ POSITIVES = [
     ("I need more informations about the plan.", "BUILTIN_UNCOUNTABLE_PLURAL", "informations", "information"),
     ("Thank you for the advices.", "BUILTIN_UNCOUNTABLE_PLURAL", "advices", "advice"),
     ("Can you give me an advice?", "BUILTIN_UNCOUNTABLE_DET", "an", "some"),
+    ("I am student at the university.", "BUILTIN_MISSING_ARTICLE", "student", "a student"),
+    ("She is very good teacher.", "BUILTIN_MISSING_ARTICLE", "very good teacher", "a very good teacher"),
+    ("He became engineer last year.", "BUILTIN_MISSING_ARTICLE", "engineer", "an engineer"),
     # a / an by sound
     ("It was a honest mistake.", "BUILTIN_A_AN", "a", "an"),
     ("I waited for a hour.", "BUILTIN_A_AN", "a", "an"),
@@ -168,6 +171,9 @@ NEGATIVES = [
     "I have two brothers, a few friends and one of the best jobs in the city.",
     "It is one of the most beautiful cities, and one of my brother's friends lives there.",
     "We have a two-hour meeting and a three day training.",
+    "I am a student, they are students and he is head of sales.",
+    "She is President Reyes and he is my brother.",
+    "He is the manager and she is our best agent.",
     # a / an
     "It was an honest mistake and I waited for an hour.",
     "She studies at a university and has an MBA.",

@@ -20,6 +20,7 @@ _DOC_RULES = (
     nouns.uncountable_nouns,
     nouns.determiner_number,
     nouns.one_of_the,
+    nouns.missing_article,
     articles.a_an,
     mechanics.repeated_words,
     mechanics.lowercase_i_and_names,

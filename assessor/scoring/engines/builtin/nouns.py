@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from spacy.tokens import Token
 
 from ...types import Issue
+from .articles import wants_an
 from .inflect import plural
 from .resources import GrammarData, issue, match_case, Tokens
 
@@ -122,3 +123,30 @@ def uncountable_nouns(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
                             f"'{noun.text}' is uncountable: do not use '{det.text}' with it "
                             f"(say '{fix} {noun.text}' or 'a piece of {noun.text}').",
                             (match_case(det.text, fix),))
+
+
+_NO_ARTICLE_NEEDED = frozenset({"det", "poss", "nummod", "predet", "quantmod"})
+
+
+def missing_article(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
+    """'I am student' → 'I am a student' (people and jobs after be/become)."""
+    for noun in doc:
+        if noun.dep_ != "attr" or noun.tag_ != "NN" or noun.lower_ not in data.person_nouns:
+            continue
+        verb = noun.head
+        if verb.lemma_ not in ("be", "become") or noun.i < verb.i:
+            continue
+        if any(c.dep_ in _NO_ARTICLE_NEEDED or c.dep_ in ("conj", "cc") for c in noun.children):
+            continue
+        start = noun.left_edge
+        if start.i <= verb.i or any(t.dep_ in _NO_ARTICLE_NEEDED for t in doc[start.i:noun.i]):
+            continue
+        if not all(t.is_lower and t.is_alpha for t in doc[start.i:noun.i + 1]):
+            continue  # 'He is President Smith': names and titles
+        nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+        if nxt is not None and nxt.lower_ in ("of", "for", "and", "or"):
+            continue  # 'head of sales', 'captain for a day' often go without an article
+        article = "an" if wants_an(start.text, data) else "a"
+        phrase = " ".join(t.text for t in doc[start.i:noun.i + 1])
+        yield issue(start.idx, noun.idx + len(noun.text) - start.idx, "grammar", "BUILTIN_MISSING_ARTICLE",
+                    f"Use an article before a singular noun: '{article} {phrase}'.", (f"{article} {phrase}",))

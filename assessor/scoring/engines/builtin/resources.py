@@ -99,6 +99,7 @@ class GrammarData:
     uncountable: frozenset[str]
     singular_s: frozenset[str]
     not_a_number: frozenset[str]
+    person_nouns: frozenset[str]
     always_capital: dict[str, str]
     abbreviations: frozenset[str]
     allowed_repeats: frozenset[str]
@@ -122,6 +123,7 @@ def _load() -> GrammarData:
         uncountable=frozenset(nouns["uncountable"]),
         singular_s=frozenset(nouns["singular_s"]),
         not_a_number=frozenset(nouns["not_a_number"]),
+        person_nouns=frozenset(nouns["person_nouns"]),
         always_capital=capital,
         abbreviations=frozenset(caps["abbreviations"]),
         allowed_repeats=frozenset(_read_json("repeats.json")["allowed"]),
