@@ -88,7 +88,12 @@ def org_by_name(session: Session, name: str) -> Organisation:
 
 def save_role_profile(session: Session, user: User, data: dict) -> RoleProfileRow:
     """Create or replace one of the organisation's role profiles."""
-    profile = RoleProfile.from_dict(data)
+    try:
+        profile = RoleProfile.from_dict(data)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"role profile field has the wrong type: {exc}") from exc
     row = session.scalar(select(RoleProfileRow).where(RoleProfileRow.org_id == user.org_id,
                                                       RoleProfileRow.name == profile.name))
     if row is None:

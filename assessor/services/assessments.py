@@ -22,9 +22,11 @@ def owned(session: Session, model, obj_id: Any, org_id: int):
     """The row ``obj_id`` of ``model`` if it belongs to ``org_id``; other
     organisations' rows are reported as missing, not forbidden, so ids leak nothing."""
     try:
-        obj = session.get(model, int(obj_id))
+        key = int(obj_id)
     except (TypeError, ValueError):
-        obj = None
+        key = 0
+    # Out-of-range ids would overflow the database's integer column.
+    obj = session.get(model, key) if 1 <= key <= 2**31 - 1 else None
     if obj is None or getattr(obj, "org_id", None) != org_id:
         raise NotFound(f"{model.__tablename__[:-1]} {obj_id} not found")
     return obj
@@ -40,6 +42,9 @@ def create_task(session: Session, user: User, data: dict[str, Any]) -> Task:
     min_words, max_words = int(data.get("min_words", 50)), int(data.get("max_words", 250))
     if not 0 <= min_words <= max_words <= 5000:
         raise InputError("word limits must satisfy 0 <= min_words <= max_words <= 5000")
+    limit = data.get("time_limit_minutes")
+    if limit is not None and not 1 <= int(limit) <= 24 * 60:
+        raise InputError("time_limit_minutes must be between 1 and 1440")
     task = Task(org_id=user.org_id, kind=kind, title=title, prompt=prompt, min_words=min_words,
                 max_words=max_words, time_limit_minutes=data.get("time_limit_minutes"))
     session.add(task)

@@ -87,10 +87,22 @@ def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *
     the others still get their invitations.
     """
     reader = csv.DictReader(io.StringIO(raw))
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    try:
+        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise InputError(f"the CSV header is malformed: {exc}") from exc
     if "email" not in fields:
         raise InputError("the CSV needs a header row with an 'email' column")
     report = BulkReport()
+    try:
+        _invite_rows(session, user, assessment, reader, report, days)
+    except csv.Error as exc:
+        raise InputError(f"the CSV is malformed near line {reader.line_num}: {exc}") from exc
+    return report
+
+
+def _invite_rows(session: Session, user: User, assessment: Assessment, reader: csv.DictReader,
+                 report: BulkReport, days: int) -> None:
     for line, row in enumerate(reader, start=2):
         if line - 1 > MAX_BULK_ROWS:
             raise InputError(f"at most {MAX_BULK_ROWS} rows per upload")
@@ -106,7 +118,6 @@ def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *
             continue
         report.created.append({"line": line, "email": invitation.candidate.email,
                                "invitation_id": invitation.id, "token": token})
-    return report
 
 
 def invitation_for_token(session: Session, token: str | None,

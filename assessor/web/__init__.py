@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from ..config import Config
 from .errors import register_error_handlers
@@ -27,6 +28,15 @@ BLUEPRINTS = (
 )
 
 service = Service()
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` whose out-of-range values become 0, an id no row has, so
+    a huge id in a URL is a clean 404 rather than a database overflow."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= 2**31 - 1 else 0
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -64,6 +74,7 @@ def create_app(config: Config | None = None, *, start_worker: bool = True,
         MAX_CONTENT_LENGTH=config.MAX_CONTENT_LENGTH,
         JSON_SORT_KEYS=False,
     )
+    app.url_map.converters["int"] = IdConverter
     app.config["DATABASE_URL"] = _database_url(app, config)
     config.DATABASE_URL = app.config["DATABASE_URL"]
     logging.basicConfig(level=logging.INFO)

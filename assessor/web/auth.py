@@ -91,7 +91,7 @@ def json_body(required: bool = True) -> dict[str, Any]:
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -104,9 +104,9 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 def parse_datetime(value: Any, name: str) -> datetime | None:
     """ISO 8601 date or datetime; naive values are taken as UTC."""
-    if value is None or value == "":
+    if value is None:
         return None
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value:
         raise InputError(f"{name} must be an ISO 8601 date-time string")
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -116,15 +116,26 @@ def parse_datetime(value: Any, name: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+MAX_INT = 2**31 - 1
+
+
 def check_types(data: dict[str, Any], spec: dict[str, type | tuple]) -> None:
-    """422 when a present field has the wrong JSON type (bool is not an int)."""
+    """422 when a present field has the wrong JSON type (bool is not an int,
+    null only where the spec lists ``None``, integers fit a database column)."""
     for key, kinds in spec.items():
-        if key not in data or data[key] is None:
+        if key not in data:
             continue
         value = data[key]
         kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        if value is None:
+            if None in kinds:
+                continue
+            raise InputError(f"{key} must not be null")
+        kinds = tuple(k for k in kinds if k is not None)
         if isinstance(value, bool) and bool not in kinds:
             raise InputError(f"{key} has the wrong type")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+            raise InputError(f"{key} is out of range")
         if not isinstance(value, kinds):
             names = "/".join(k.__name__.replace("str", "string").replace("int", "integer")
                              for k in kinds)

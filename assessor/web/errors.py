@@ -65,8 +65,12 @@ def register_error_handlers(app: Flask) -> None:
         if not _wants_json():
             return exc
         status = exc.code or 500
-        return error_response(status, _HTTP_CODES.get(status, "http_error"),
-                              exc.description or exc.name)
+        response = error_response(status, _HTTP_CODES.get(status, "http_error"),
+                                  exc.description or exc.name)
+        for name, value in exc.get_headers():
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value  # e.g. Allow on 405
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..db.models import ATTEMPT_STATUSES
+from ..scoring.types import CEFR_LEVELS, OUTCOMES
 from .openapi_schemas import SCHEMAS, arr, ref, t
 
 TOKEN = [{"apiToken": []}]
@@ -33,12 +35,20 @@ def q(name: str, schema: dict, description: str = "") -> dict[str, Any]:
 
 
 def p(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": t("integer", minimum=1)}
+    return {"name": name, "in": "path", "required": True,
+            "schema": t("integer", minimum=1, maximum=2**31 - 1)}
+
+
+def csv_of(values) -> dict[str, Any]:
+    """A comma-separated list of ``values``, as a pattern clients can generate."""
+    one = "(" + "|".join(values) + ")"
+    return t("string", pattern=f"^{one}(,{one})*$")
 
 
 PAGING = [q("page", t("integer", minimum=1, maximum=100000)),
           q("per_page", t("integer", minimum=1, maximum=200))]
 R, A = "Recruiter", "Applicant"
+FLAGS = ("paste", "focus_lost", "near_duplicate", "auto_submitted", "scoring_failed")
 
 op("get", "/healthz", "Liveness", "Health", security=[], responses={"200": "Health"})
 op("get", "/readyz", "Readiness: database, queue, grammar engine", "Health", security=[],
@@ -79,13 +89,13 @@ op("post", "/api/v1/assessments/{assessment_id}/invitations/bulk",
 op("post", "/api/v1/invitations/{invitation_id}/revoke", "Revoke an invitation", R,
    params=[p("invitation_id")], responses={"200": "Invitation"})
 op("get", "/api/v1/attempts", "List and filter attempts", R, params=[
-    q("assessment_id", t("integer", minimum=1)),
-    q("decision", t("string"), "comma-separated: pass,trainable,not_yet"),
-    q("cefr", t("string"), "comma-separated CEFR levels"),
-    q("status", t("string"), "comma-separated attempt statuses"),
-    q("needs_review", t("string", enum=["true", "false"])),
-    q("flag", t("string"), "comma-separated flags the attempt must all have"),
-    q("flagged", t("string", enum=["true", "false"])),
+    q("assessment_id", t("integer", minimum=1, maximum=2**31 - 1)),
+    q("decision", csv_of(OUTCOMES), "comma-separated: pass,trainable,not_yet"),
+    q("cefr", csv_of(CEFR_LEVELS), "comma-separated CEFR levels"),
+    q("status", csv_of(ATTEMPT_STATUSES), "comma-separated attempt statuses"),
+    q("needs_review", t("string", enum=["true", "false", "1", "0"])),
+    q("flag", csv_of(FLAGS), "comma-separated flags the attempt must all have"),
+    q("flagged", t("string", enum=["true", "false", "1", "0"])),
     q("from", t("string", format="date-time")), q("to", t("string", format="date-time")),
     q("q", t("string"), "search in candidate email and name"), *PAGING],
    responses={"200": "AttemptSummaryPage"})

@@ -87,3 +87,46 @@ def test_unreachable_database_is_503(app_factory, tenant):
     assert response.status_code == 503
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json["checks"]["database"]["ok"] is False
+
+
+# Found by schemathesis: each once gave a 500 or accepted bad input.
+@pytest.mark.parametrize("method, path, kwargs, status", [
+    ("get", "/api/v1/assessments/2132154421687714578432/invitations", {}, 404),
+    ("post", "/api/v1/invitations/99999999999999999999/revoke", {}, 404),
+    ("post", "/api/v1/assessments", {"json": {"title": "x", "tasks": [10**28]}}, 404),
+    ("post", "/api/v1/tasks", {"json": {"kind": "essay", "title": "t", "prompt": "p",
+                                        "min_words": None}}, 422),
+    ("post", "/api/v1/tasks", {"json": {"kind": "essay", "title": "t", "prompt": "p",
+                                        "time_limit_minutes": 0}}, 422),
+    ("post", "/api/v1/role-profiles", {"json": {
+        "name": "p", "label": "p", "min_overall": "A1", "min_grammar": "A1",
+        "min_vocabulary": "A1", "trainable_margin": {}}}, 422),
+    ("post", "/api/v1/assessments/{a}/invitations", {"json": {"email": "a@b.example",
+                                                              "name": None}}, 422),
+    ("post", "/api/v1/assessments/{a}/invitations/bulk",
+     {"data": "\xc2\x99\r\xae\xc0\x00", "content_type": "text/csv"}, 422),
+    ("get", "/api/v1/attempts?to=", {}, 422),
+    ("get", "/api/v1/attempts?status=", {}, 422),
+    ("get", "/api/v1/audit?page=", {}, 422),
+    ("get", "/api/v1/assessments?archived=null", {}, 422),
+])
+def test_fuzz_findings(client, tenant, method, path, kwargs, status):
+    path = path.replace("{a}", str(tenant.assessment_id))
+    response = getattr(client, method)(path, headers=tenant.auth(), **kwargs)
+    assert response.status_code == status, response.json
+    assert response.json["error"]["code"]
+
+
+def test_405_lists_allowed_methods(client, tenant):
+    response = client.open("/api/v1/tasks", method="TRACE", headers=tenant.auth())
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+def test_deleted_webhook_is_gone(client, tenant):
+    hook = client.post("/api/v1/webhooks", headers=tenant.auth(),
+                       json={"url": "http://127.0.0.1:9/x"}).json
+    assert client.delete(f"/api/v1/webhooks/{hook['id']}", headers=tenant.auth()).status_code \
+        == 204
+    again = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=tenant.auth())
+    assert again.status_code == 404
+    assert client.get("/api/v1/webhooks", headers=tenant.auth()).json["items"] == []

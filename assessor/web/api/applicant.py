@@ -69,8 +69,10 @@ def start():
 def draft(task_id: int):
     data = json_body()
     check_types(data, {"text": str, "events": list})
+    if "text" not in data:
+        raise InputError("text is required")
     attempt = attempt_for(session(), g.invitation)
-    answer = save_draft(session(), attempt, task_id, data.get("text", ""), data.get("events"))
+    answer = save_draft(session(), attempt, task_id, data["text"], data.get("events"))
     session().commit()
     return jsonify({"task_id": task_id, "saved_at": ser.iso(answer.saved_at),
                     "deadline": ser.iso(attempt.deadline)})

@@ -14,9 +14,10 @@ from ...extensions import session
 from .. import serializers as ser
 from . import bp
 
-_TYPES = {"title": str, "description": str, "time_limit_minutes": int, "opens_at": str,
-          "closes_at": str, "max_attempts": int, "cooldown_days": int, "show_feedback": bool,
-          "allow_paste": bool, "client_account_id": int, "archived": bool, "role_profile": str,
+_TYPES = {"title": str, "description": str, "time_limit_minutes": (int, None),
+          "opens_at": (str, None), "closes_at": (str, None), "max_attempts": int,
+          "cooldown_days": int, "show_feedback": bool, "allow_paste": bool,
+          "client_account_id": (int, None), "archived": bool, "role_profile": str,
           "role_profile_id": int, "thresholds": dict, "tasks": list}
 
 
@@ -28,7 +29,8 @@ def _assessment_input() -> dict:
             data[key] = parse_datetime(data[key], key)
     for item in data.get("tasks") or []:
         if isinstance(item, dict):
-            check_types(item, {"task_id": int, "min_words": int, "max_words": int})
+            check_types(item, {"task_id": int, "min_words": (int, None),
+                               "max_words": (int, None)})
         elif isinstance(item, bool) or not isinstance(item, int):
             raise InputError("tasks must be task ids or {task_id, min_words, max_words} objects")
     return data
@@ -42,6 +44,8 @@ def _public_url() -> str:
 @recruiter()
 def list_assessments():
     query = select(m.Assessment).where(m.Assessment.org_id == current_user().org_id)
+    if request.args.get("archived", "false") not in ("1", "0", "true", "false"):
+        raise InputError("archived must be true or false")
     if request.args.get("archived") not in ("1", "true"):
         query = query.where(m.Assessment.archived.is_(False))
     rows = session().scalars(query.order_by(m.Assessment.id)).all()

@@ -13,7 +13,7 @@ from ...extensions import session
 from .. import serializers as ser
 from . import bp
 
-FLAGS = ("paste", "focus_lost", "near_duplicate", "auto_submitted", "scoring_failed")
+from ...openapi import FLAGS  # noqa: E402  (one list for the filter and its documentation)
 
 
 def _attempt(attempt_id: int) -> m.Attempt:
@@ -25,7 +25,7 @@ def _attempt(attempt_id: int) -> m.Attempt:
 
 def _choice(name: str, allowed: tuple[str, ...]) -> list[str] | None:
     raw = request.args.get(name)
-    if not raw:
+    if raw is None:
         return None
     values = [v.strip() for v in raw.split(",") if v.strip()]
     bad = [v for v in values if v not in allowed]
@@ -47,7 +47,7 @@ def _filtered():
     A = m.Attempt
     query = select(A).join(m.Assessment, A.assessment_id == m.Assessment.id).where(
         m.Assessment.org_id == current_user().org_id)
-    if request.args.get("assessment_id"):
+    if request.args.get("assessment_id") is not None:
         query = query.where(A.assessment_id == int_arg("assessment_id", 0, 1, 2**31 - 1))
     if (decisions := _choice("decision", OUTCOMES)) is not None:
         query = query.where(A.final_decision.in_(decisions))
@@ -124,8 +124,8 @@ def get_score(answer_id: int):
 def new_review(attempt_id: int):
     attempt = _attempt(attempt_id)
     data = json_body()
-    check_types(data, {"note": str, "reason": str, "cefr_override": str,
-                       "decision_override": str})
+    check_types(data, {"note": str, "reason": str, "cefr_override": (str, None),
+                       "decision_override": (str, None)})
     review = record_review(session(), current_user(), attempt, data)
     session().commit()
     return jsonify({"review": ser.review(review), "attempt": ser.attempt_summary(attempt)}), 201

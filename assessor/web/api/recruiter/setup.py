@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ....db import models as m
 from ....services import create_task, owned, save_role_profile
 from ....services.audit import actor_of, audit
-from ....services.errors import Forbidden, InputError
+from ....services.errors import Forbidden, InputError, NotFound
 from ....services.security import new_token
 from ...auth import check_types, current_user, int_arg, json_body, recruiter
 from ...extensions import session
@@ -38,7 +38,7 @@ def list_tasks():
 def new_task():
     data = json_body()
     check_types(data, {"kind": str, "title": str, "prompt": str, "min_words": int,
-                       "max_words": int, "time_limit_minutes": int})
+                       "max_words": int, "time_limit_minutes": (int, None)})
     task = create_task(session(), current_user(), data)
     session().commit()
     return jsonify(ser.task(task)), 201
@@ -62,7 +62,12 @@ def list_profiles():
 @recruiter(write=True)
 def put_profile():
     data = json_body()
-    check_types(data, {"name": str, "label": str, "client_account_id": int})
+    number = (int, float)
+    check_types(data, {"name": str, "label": str, "client_account_id": (int, None),
+                       "min_overall": str, "min_grammar": str, "min_vocabulary": str,
+                       "trainable_margin": number, "max_grammar_errors_per_100": (*number, None),
+                       "max_spelling_errors_per_100": (*number, None), "review_band": number,
+                       "min_confidence": number, "description": str})
     if data.get("client_account_id") is not None:
         owned(session(), m.ClientAccount, data["client_account_id"], current_user().org_id)
     row = save_role_profile(session(), current_user(), data)
@@ -98,7 +103,8 @@ def new_client():
 @bp.get("/webhooks")
 @recruiter()
 def list_webhooks():
-    rows = session().scalars(select(m.Webhook).where(m.Webhook.org_id == current_user().org_id)
+    rows = session().scalars(select(m.Webhook).where(m.Webhook.org_id == current_user().org_id,
+                                                     m.Webhook.active.is_(True))
                              .order_by(m.Webhook.id)).all()
     return jsonify({"items": [ser.webhook(w) for w in rows]})
 
@@ -131,13 +137,22 @@ def new_webhook():
     return jsonify(ser.webhook(hook, secret=True)), 201
 
 
+def _live_hook(webhook_id: int, org_id: int) -> m.Webhook:
+    # A deleted webhook stays in the database (its deliveries are history)
+    # but is gone for the API.
+    hook = owned(session(), m.Webhook, webhook_id, org_id)
+    if not hook.active:
+        raise NotFound(f"webhook {webhook_id} not found")
+    return hook
+
+
 @bp.delete("/webhooks/<int:webhook_id>")
 @recruiter(write=True)
 def delete_webhook(webhook_id: int):
     user = current_user()
     if user.role != "admin":
         raise Forbidden("only admins manage webhooks")
-    hook = owned(session(), m.Webhook, webhook_id, user.org_id)
+    hook = _live_hook(webhook_id, user.org_id)
     hook.active = False
     audit(session(), actor_of(user), "webhook.disable", org_id=user.org_id, target=hook)
     session().commit()
@@ -147,7 +162,7 @@ def delete_webhook(webhook_id: int):
 @bp.get("/webhooks/<int:webhook_id>/deliveries")
 @recruiter()
 def list_deliveries(webhook_id: int):
-    hook = owned(session(), m.Webhook, webhook_id, current_user().org_id)
+    hook = _live_hook(webhook_id, current_user().org_id)
     page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
     query = select(m.WebhookDelivery).where(m.WebhookDelivery.webhook_id == hook.id)
     total = session().scalar(select(func.count()).select_from(query.subquery()))
