@@ -33,6 +33,7 @@ POSITIVES = [
     ("People is very friendly here.", "BUILTIN_SVA", "is", "are"),
     ("There is many shops in my town.", "BUILTIN_THERE_IS_ARE", "is", "are"),
     ("There are a problem with your order.", "BUILTIN_THERE_IS_ARE", "are", "is"),
+    ("There's many reasons for this.", "BUILTIN_THERE_IS_ARE", "'s", " are"),
     # verb form after auxiliaries and modals
     ("I can goes there tomorrow.", "BUILTIN_MODAL_VERB_FORM", "goes", "go"),
     ("You should called the bank.", "BUILTIN_MODAL_VERB_FORM", "called", "be called"),

@@ -1,9 +1,9 @@
 """Subject-verb agreement and 'there is/are' on the dependency parse.
 
-Only subjects whose number is certain are checked: personal pronouns and
-common nouns tagged singular or plural. Compound subjects (John and Mary),
-relative pronouns, collective and quantity nouns are skipped, because the
-parse or the grammar leaves their number open.
+Only subjects whose number is certain are checked: personal pronouns, common
+nouns tagged singular or plural, and 'who/that' right after such a noun.
+Compound subjects (John and Mary), 'which', collective and quantity nouns are
+skipped, because the parse or the grammar leaves their number open.
 """
 from __future__ import annotations
 
@@ -199,4 +199,4 @@ def there_is_are(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
             continue
         yield issue(verb.idx, len(verb.text), "grammar", "BUILTIN_THERE_IS_ARE",
                     f"'{noun.text}' is {what}, so write 'there {fix.strip()}'.",
-                    (match_case(verb.text, fix.strip()),))
+                    (fix if fix.startswith(" ") else match_case(verb.text, fix),))
