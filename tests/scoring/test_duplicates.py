@@ -1,6 +1,8 @@
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +92,30 @@ def test_similarity_rejects_bad_fingerprints(a, b):
 def test_rejects_non_text(fn):
     with pytest.raises(InputError):
         fn(None)
+
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+needs_shared = pytest.mark.skipif(not (SHARED / "wi-locness").is_dir(),
+                                  reason=f"W&I essays not found at {SHARED}/wi-locness")
+
+
+@needs_shared
+@pytest.mark.shared
+@pytest.mark.slow
+def test_benchmark_distinct_essays_do_not_collide():
+    """Among 3,000 W&I essays on shared topics, almost no pair looks like a copy."""
+    import numpy as np
+
+    texts = [json.loads(line)["text"] for part in "ABC"
+             for line in open(SHARED / "wi-locness" / "json" / f"{part}.train.json",
+                              encoding="utf-8")]
+    fps = np.array([fingerprint(t) for t in texts], dtype=np.uint64)
+    counts = np.zeros(NUM_HASHES + 1, dtype=np.int64)
+    for i in range(len(fps) - 1):
+        counts += np.bincount((fps[i + 1:] == fps[i]).sum(axis=1), minlength=NUM_HASHES + 1)
+    pairs = int(counts.sum())
+    high = int(counts[NUM_HASHES // 2:].sum())
+    print(f"\nW&I: {len(texts)} essays, {pairs} pairs, {high} with similarity >= 0.5, "
+          f"{len(texts) - len({exact_key(t) for t in texts})} exact duplicates")
+    # The corpus holds a few resubmitted drafts of one essay; those are the only hits.
+    assert high / pairs < 1e-5
