@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LABEL_WIDTH = 110
+# Narrow enough that the labels stay legible when a phone scales the SVG down.
+LABEL_WIDTH = 90
 BAR_HEIGHT = 26
 GAP = 10
-CHART_WIDTH = 560
-VALUE_SPACE = 70
+CHART_WIDTH = 400
+VALUE_SPACE = 56
 
 
 @dataclass

@@ -162,6 +162,8 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"dashboard-{name}-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(SHOTS / f"dashboard-{name}-phone.png"), full_page=True)
+    # The first screen alone, legible when a long page's full shot is scaled down.
+    page.screenshot(path=str(SHOTS / f"dashboard-{name}-phone-top.png"))
     overflow = page.evaluate("document.documentElement.scrollWidth - "
                              "document.documentElement.clientWidth")
     wide = page.evaluate(_WIDE) if overflow > 1 else []
