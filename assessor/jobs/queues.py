@@ -184,8 +184,12 @@ class RQQueue:
         self._enqueue("assessor.jobs.worker.rq_deliver_webhook", delivery_id, delay)
 
     def ping(self) -> dict:
+        from rq import Worker
+
         self.redis.ping()
-        return {"mode": "rq", "queue": self.queue.name, "ok": True, "pending": len(self.queue)}
+        # No worker is not "not ready": answers are stored and wait in Redis.
+        return {"mode": "rq", "queue": self.queue.name, "ok": True, "pending": len(self.queue),
+                "workers": Worker.count(connection=self.redis, queue=self.queue)}
 
 
 def make_queue(ctx: JobContext):
