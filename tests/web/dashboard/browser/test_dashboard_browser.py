@@ -93,7 +93,8 @@ def test_sign_in(page, live, org):
     page.get_by_label("Password").press("Enter")
     page.wait_for_url("**/dashboard/candidates")
     cookie = next(c for c in page.context.cookies() if c["name"] == "session")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    # Secure too: Chromium accepts Secure cookies from 127.0.0.1 over plain HTTP.
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["secure"]
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/login")
 
