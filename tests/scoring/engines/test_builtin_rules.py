@@ -66,6 +66,8 @@ POSITIVES = [
     ("I ate a apple.", "BUILTIN_A_AN", "a", "an"),
     ("It is an useful tool.", "BUILTIN_A_AN", "an", "a"),
     ("A orange is on the table.", "BUILTIN_A_AN", "A", "An"),
+    ("I work a 8-hour shift.", "BUILTIN_A_AN", "a", "an"),
+    ("She has an 10-year-old son.", "BUILTIN_A_AN", "an", "a"),
     # confused words
     ("Their is a problem with the system.", "BUILTIN_THEIR_IS", "Their", "There"),
     ("They want to buy there own house.", "BUILTIN_THERE_OWN", "there", "their"),
@@ -183,6 +185,8 @@ NEGATIVES = [
     "I got an A in English and a B in maths.",
     "It was an unusual day and an unimportant detail.",
     "We sent an SMS and a USB stick.",
+    "It was an 8-hour shift, an 11-day trip, an 18,000 peso bill and a 100-peso fee.",
+    "He got a 1 in the test and a 110-page report.",
     # confused words
     "There is a problem with their system, and they're fixing it.",
     "It's a nice day and the dog wagged its tail.",

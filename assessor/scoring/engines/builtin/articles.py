@@ -19,8 +19,26 @@ def _is_acronym(word: str) -> bool:
     return len(word) <= 3 or not any(c in "AEIOU" for c in word)
 
 
+def _number_wants_an(word: str) -> bool | None:
+    """'an 8-hour shift', 'an 11-year-old', 'an 18', 'a 10', 'a 100'."""
+    digits = ""
+    for ch in word:
+        if ch.isdigit():
+            digits += ch
+        elif ch != ",":
+            break
+    if not digits or digits.startswith("0"):
+        return None
+    if digits[0] == "8":
+        return True
+    # eleven, eighteen (and eleven/eighteen thousand, million …) start with a vowel sound
+    return digits[:2] in ("11", "18") and len(digits) % 3 == 2
+
+
 def wants_an(word: str, data: GrammarData) -> bool | None:
     """True if ``word`` takes 'an', False if 'a', None when it varies or is unclear."""
+    if word[:1].isdigit():
+        return _number_wants_an(word)
     if not word or not word[0].isalpha() or not word[0].isascii():
         return None
     art = data.articles
