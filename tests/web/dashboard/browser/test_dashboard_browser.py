@@ -229,3 +229,37 @@ def test_admin_pages(page, live, org):
     page.get_by_label("Action").select_option("invitation.bulk")
     page.get_by_role("button", name="Filter").click()
     assert "invitation.bulk" in page.locator("table.audit").inner_text()
+
+
+def _tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches ``selector``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"{selector} is not reachable with Tab")
+
+
+def test_keyboard_only(page, live, org):
+    page.goto(f"{live.base}/login")
+    _tab_to(page, "#email")
+    page.keyboard.type(org.emails["recruiter"])
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dashboard/candidates")
+    # The skip link jumps over the navigation straight to the page's content.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    _tab_to(page, "#q", limit=3)
+    _tab_to(page, "table.candidates tbody a")
+    name = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/dashboard/attempts/\d+$"))
+    assert page.locator("h1").inner_text() == name
+    _tab_to(page, "#note-text")
+    page.keyboard.type("Reached by keyboard")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#notes")
+    assert "Reached by keyboard" in page.locator("#notes").inner_text()
