@@ -65,6 +65,13 @@ def test_names_links_and_british_spelling_are_not_flagged(engine, nlp):
     assert not flagged & {"Reyes", "Joana", "apologise", "help@example.com", "Mr."}
 
 
+def test_warm_up_loads_data_once(engine):
+    engine.warm_up()
+    first = resources.grammar_data()
+    engine.warm_up()
+    assert resources.grammar_data() is first
+
+
 def test_empty_and_blank_text(engine, nlp):
     assert engine.check("", nlp("")) == []
     assert engine.check("  \n ", nlp("  \n ")) == []

@@ -45,6 +45,13 @@ class BuiltinEngine:
         self._data = data
         self._spelling = spelling
 
+    def warm_up(self) -> None:
+        """Load the rule data and the dictionaries now (about half a second),
+        so that the first answer scored does not wait for them."""
+        self._grammar_data()
+        if self._spelling:
+            self._get_speller().is_known("warm")
+
     def _grammar_data(self) -> GrammarData:
         if self._data is None:
             self._data = grammar_data()
