@@ -9,6 +9,7 @@ they skip with a reason when no server answers on 127.0.0.1:5432.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -60,8 +61,24 @@ def db_url(request, tmp_path_factory):
     return url
 
 
-def wipe(database) -> None:
-    """Empty every table (faster than re-migrating per test)."""
+def wipe(database, tries: int = 5) -> None:
+    """Empty every table (faster than re-migrating per test).
+
+    Retried: a worker process killed by a test may leave a PostgreSQL backend
+    finishing its last query, and TRUNCATE can deadlock with it once.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(tries):
+        try:
+            return _wipe(database)
+        except OperationalError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
+def _wipe(database) -> None:
     from assessor.db import Base
 
     tables = list(reversed(Base.metadata.sorted_tables))
