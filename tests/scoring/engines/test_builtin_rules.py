@@ -42,6 +42,7 @@ POSITIVES = [
     ("He has went home already.", "BUILTIN_PERFECT_VERB_FORM", "went", "gone"),
     ("I have ate my lunch.", "BUILTIN_PERFECT_VERB_FORM", "ate", "eaten"),
     ("She has wrote three emails today.", "BUILTIN_PERFECT_VERB_FORM", "wrote", "written"),
+    ("New technology has improve our lives.", "BUILTIN_PERFECT_VERB_FORM", "improve", "improved"),
     ("I want to went home.", "BUILTIN_TO_VERB_FORM", "went", "go"),
     # determiners and nouns
     ("I like this books a lot.", "BUILTIN_DET_NOUN_NUMBER", "this books", "this book"),
@@ -159,6 +160,7 @@ NEGATIVES = [
     "The problem should be solved soon.",
     "We have come a long way and they have become friends.",
     "Had I known, I would have called.",
+    "Why have you fridge magnets at home? These factors have directly effect on us.",
     "They want to found a company and to saw the wood.",
     "I want to read it and to put it away.",
     # determiners and nouns
@@ -176,6 +178,7 @@ NEGATIVES = [
     "We have a two-hour meeting and a three day training.",
     "I am a student, they are students and he is head of sales.",
     "She is President Reyes and he is my brother.",
+    "He was just one more guitar player.",
     "He is the manager and she is our best agent.",
     # a / an
     "It was an honest mistake and I waited for an hour.",

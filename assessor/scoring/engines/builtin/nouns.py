@@ -125,6 +125,7 @@ def uncountable_nouns(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
                             (match_case(det.text, fix),))
 
 
+_INTENSIFIERS = frozenset({"very", "really", "quite", "extremely", "pretty", "truly"})
 _NO_ARTICLE_NEEDED = frozenset({"det", "poss", "nummod", "predet", "quantmod"})
 
 
@@ -143,6 +144,8 @@ def missing_article(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
             continue
         if not all(t.is_lower and t.is_alpha for t in doc[start.i:noun.i + 1]):
             continue  # 'He is President Smith': names and titles
+        if not all(t.tag_ in ("JJ", "NN") or t.lower_ in _INTENSIFIERS for t in doc[start.i:noun.i]):
+            continue  # 'just one more guitar player': more than adjectives in front
         nxt = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
         if nxt is not None and nxt.lower_ in ("of", "for", "and", "or"):
             continue  # 'head of sales', 'captain for a day' often go without an article

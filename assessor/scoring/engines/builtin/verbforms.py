@@ -14,6 +14,7 @@ _MODALS = frozenset({"can", "could", "will", "would", "shall", "should", "may", 
                      "must", "'ll", "ca", "wo", "sha"})
 # Past forms that are also base forms of other verbs (to found a company).
 _ALSO_BASE = frozenset({"found", "saw", "fell", "ground", "wound", "bore", "lay", "felt", "left", "lead"})
+_SHORT_ADVERBS = frozenset({"not", "n't", "never", "already", "just", "also", "always", "ever", "still"})
 _BETWEEN_OK = frozenset({"RB", "PRP", "NNP", "DT", "NN", "NNS"})
 _BASE_AFTER_MODAL = "After '{aux}', use the base form of the verb: '{fix}'."
 _BASE_AFTER_DO = "After '{aux}', use the base form of the verb: '{fix}'."
@@ -61,6 +62,12 @@ def _participle(verb: Token, data: GrammarData) -> str | None:
     return None
 
 
+def _adjacent(aux: Token, verb: Token) -> bool:
+    """Only negation or a short adverb between: 'have you fridge' and 'have
+    directly effect' are nouns the tagger read as verbs."""
+    return all(t.lower_ in _SHORT_ADVERBS for t in aux.doc[aux.i + 1:verb.i])
+
+
 def _check_pair(aux: Token, verb: Token, data: GrammarData) -> Issue | None:
     aux_lower = aux.lower_
     if aux.tag_ == "MD" and aux_lower in _MODALS:
@@ -81,7 +88,7 @@ def _check_pair(aux: Token, verb: Token, data: GrammarData) -> Issue | None:
                          _BASE_AFTER_TO.format(fix=fix), (match_case(verb.text, fix),))
     elif aux.lemma_ == "have" and aux.lower_ not in ("having",):
         fix = _participle(verb, data)
-        if fix:
+        if fix and (verb.lower_ in data.irregular.past_to_base or _adjacent(aux, verb)):
             return issue(verb.idx, len(verb.text), "grammar", "BUILTIN_PERFECT_VERB_FORM",
                          _PARTICIPLE.format(aux=aux.text, fix=fix), (match_case(verb.text, fix),))
     return None
