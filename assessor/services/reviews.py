@@ -38,6 +38,8 @@ def summarise(attempt: Attempt) -> bool:
     unscored = len(rated) < len(scores)
     attempt.needs_review = any(s.needs_review for s in scores) or unscored
     _apply_overrides(attempt)
+    # A failure that a later run repaired is no longer a flag.
+    attempt.flags = [f for f in (attempt.flags or []) if f != "scoring_failed"]
     attempt.status, attempt.scored_at = "scored", utcnow()
     return True
 

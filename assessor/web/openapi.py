@@ -106,6 +106,9 @@ op("post", "/api/v1/attempts/{attempt_id}/reviews",
    body="ReviewInput", responses={"201": "ReviewResult"})
 op("get", "/api/v1/answers/{answer_id}/score", "Read an answer's score (202 while pending)", R,
    params=[p("answer_id")], responses={"200": "ScoreEnvelope", "202": "ScoreEnvelope"})
+op("post", "/api/v1/answers/{answer_id}/rescore",
+   "Score an answer again (after a failure or a model update); audited", R,
+   params=[p("answer_id")], responses={"202": "ScoreEnvelope"})
 op("get", "/api/v1/candidates/{candidate_id}", "Read a candidate with notes", R,
    params=[p("candidate_id")], responses={"200": "Candidate"})
 op("patch", "/api/v1/candidates/{candidate_id}", "Set a candidate's status", R,

@@ -160,3 +160,34 @@ def test_engine_unreachable_falls_back_to_builtin(app_factory, tenant):
     score = client.get(f"/api/v1/answers/{answer_id}/score", headers=tenant.auth()).json["score"]
     assert score["engine"] == "builtin"
     assert "engine_fallback" in [w["code"] for w in score["result"]["warnings"]]
+
+
+def test_rescore_after_failure(app_factory, tenant, monkeypatch):
+    app = app_factory(ASSESSOR_JOB_MAX_ATTEMPTS=1)
+    client, queue = app.test_client(), app.extensions["assessor"]["queue"]
+    import assessor.scoring as scoring
+
+    def broken(text, **kwargs):
+        raise EngineUnavailable("engine down")
+
+    monkeypatch.setattr(scoring, "score", broken)
+    monkeypatch.setattr("assessor.jobs.scoring.current_model_version", lambda c: "test-model-1")
+    token = tenant.invitations[0]
+    client.post("/api/v1/applicant/attempt", headers=H(token))
+    for task in tenant.task_ids:
+        client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
+                    json={"text": SAMPLE})
+    queue.run_pending(include_delayed=True)
+    attempt = client.get("/api/v1/attempts", headers=tenant.auth()).json["items"][0]
+    assert attempt["status"] == "submitted" and "scoring_failed" in attempt["flags"]
+    monkeypatch.setattr(scoring, "score", lambda text, **kw: fake_result(text, kw.get("profile")))
+    detail = client.get(f"/api/v1/attempts/{attempt['id']}", headers=tenant.auth()).json
+    viewer = client.post(f"/api/v1/answers/{detail['answers'][0]['id']}/rescore",
+                         headers=tenant.auth("viewer"))
+    assert viewer.status_code == 403
+    for answer in detail["answers"]:
+        response = client.post(f"/api/v1/answers/{answer['id']}/rescore", headers=tenant.auth())
+        assert response.status_code == 202 and response.json["scoring"]["status"] == "queued"
+    queue.run_pending()
+    attempt = client.get(f"/api/v1/attempts/{attempt['id']}", headers=tenant.auth()).json
+    assert attempt["status"] == "scored" and "scoring_failed" not in attempt["flags"]

@@ -219,3 +219,18 @@ def test_tasks_profiles_and_clients(client, tenant):
         "name": "acme-voice", "label": "Acme voice", "min_overall": "B2", "min_grammar": "B2",
         "min_vocabulary": "B2", "client_account_id": client_account["id"]})
     assert custom.status_code == 201 and custom.json["client_account_id"] == client_account["id"]
+
+
+def test_flag_filters(client, make_tenant):
+    tenant = make_tenant(invitations=2, allow_paste=False)
+    pasted, clean = tenant.invitations
+    for token in (pasted, clean):
+        client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.put(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/draft", headers=H(pasted),
+               json={"text": "x", "events": [{"type": "paste", "chars": 500}]})
+    auth = tenant.auth()
+    flagged = client.get("/api/v1/attempts?flag=paste", headers=auth).json["items"]
+    assert [a["email"] for a in flagged] == ["applicant0@example.com"]
+    assert client.get("/api/v1/attempts?flag=paste,focus_lost", headers=auth).json["total"] == 0
+    unflagged = client.get("/api/v1/attempts?flagged=false", headers=auth).json["items"]
+    assert [a["email"] for a in unflagged] == ["applicant1@example.com"]

@@ -7,9 +7,11 @@ from sqlalchemy import String, cast, func, select
 from ....db import models as m
 from ....scoring.types import CEFR_LEVELS, OUTCOMES
 from ....services import add_note, owned, record_review, set_candidate_status
-from ....services.errors import InputError, NotFound
+from ....services.attempts import enqueue_scoring_row
+from ....services.audit import actor_of, audit
+from ....services.errors import Conflict, InputError, NotFound
 from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
-from ...extensions import session
+from ...extensions import queue, session
 from .. import serializers as ser
 from . import bp
 
@@ -117,6 +119,26 @@ def get_score(answer_id: int):
                         "scoring": ser.scoring_state(answer, job)}), 202
     return jsonify({"answer_id": answer.id, "score": ser.score(answer.latest_score),
                     "scoring": ser.scoring_state(answer, None)})
+
+
+@bp.post("/answers/<int:answer_id>/rescore")
+@recruiter(write=True)
+def rescore(answer_id: int):
+    """Queue a failed (or any submitted) answer for scoring again, e.g. after
+    the grammar engine or the model was fixed. Audited."""
+    answer = session().get(m.Answer, answer_id)
+    user = current_user()
+    if answer is None or answer.attempt.assessment.org_id != user.org_id:
+        raise NotFound(f"answer {answer_id} not found")
+    if answer.submitted_at is None:
+        raise Conflict("the answer has not been submitted", "not_submitted")
+    job = enqueue_scoring_row(session(), answer)
+    job.attempts = 0
+    audit(session(), actor_of(user), "answer.rescore", org_id=user.org_id, target=answer)
+    session().commit()
+    queue().enqueue_score(answer.id)
+    return jsonify({"answer_id": answer.id, "score": ser.score(answer.latest_score),
+                    "scoring": ser.scoring_state(answer, job)}), 202
 
 
 @bp.post("/attempts/<int:attempt_id>/reviews")
