@@ -27,6 +27,10 @@ ANSWER_WITH_ERRORS = (
     "call the courier today and I will send you an update tomorow morning. If the parcel is "
     "lost, we will send a new router by express delivery at no extra cost. I understand that "
     "you work from home and this is very important for you.\n\nKind regards,\nAna")
+#: Long enough to be rated, weak enough to be "not yet".
+WEAK_ANSWER = ("sorry for late. we check you order and we send it soon. you wait two day more "
+               "please. the router is come tomorow maybe. sorry for problem and thank you for wait "
+               "us. we call you when we know")
 CHAT_ANSWER = ("Hi there, thanks for writing to us! I am sorry about the higher bill. Could you "
                "tell me your account number please? Sometimes the price change when a discount "
                "ends, so I will check it for you right now.")
