@@ -234,3 +234,24 @@ def test_progress_page_and_json(applicant, db, who, app, fake_score):
     body = applicant.client.get(f"/progress/{applicant.token}.json").json
     assert len(body["attempts"]) == 1 and body["attempts"][0]["required_cefr"] == "B2"
     assert applicant.client.get("/progress/nope.json").status_code == 404
+
+
+@pytest.mark.parametrize("words, title, retake", [
+    (60, "Not yet: keep practising", "You can take the test again from"),
+    (100, "You are close to the level for this role", None),
+    (140, "Well done", None),
+    (20, "A person will look at your answers", None),  # the stand-in asks for review below A2
+])
+def test_decision_in_kind_words(client, employer, fake_score, app, words, title, retake):
+    who = employer(show_feedback=True, max_attempts=2, cooldown_days=7)
+    applicant = Applicant(client, who.tokens[0])
+    applicant.start()
+    applicant.draft(who.task_ids[0], " ".join(["word"] * words))
+    applicant.post("/submit", confirm="yes")
+    app.extensions["assessor"]["queue"].run_pending()
+    page = applicant.get("/feedback").get_data(as_text=True)
+    assert title in page
+    if retake:
+        available = (utcnow() + timedelta(days=7)).strftime("%-d %B %Y")
+        assert f"{retake} {available}" in page and "What to practise" in page
+    assert "Not yet" not in page or retake
