@@ -139,8 +139,10 @@ def _antecedent(subj: Token) -> Token | None:
     if clause.dep_ != "relcl" or subj.tag_ not in ("WP", "WDT"):
         return None
     noun = clause.head
-    if noun.i != subj.i - 1 or noun.head.lower_ == "of" and noun.head.head.lower_ in ("one", "some", "any"):
-        return None
+    if noun.i != subj.i - 1 or noun.dep_ == "pobj":
+        return None  # 'friends on the plane who were': which noun 'who' means is open
+    if any(c.dep_ in _SUBJECT_DEPS and c.i != subj.i for c in clause.children):
+        return None  # 'a girl that sometimes I realize': the clause has its own subject
     return noun
 
 
@@ -159,8 +161,11 @@ def subject_verb(doc: Tokens, data: GrammarData) -> Iterator[Issue]:
         number = _subject_number(who, data)
         if number is None or _agrees(finite, number) or _doubtful(subj, finite):
             continue
-        if finite.lower_ == "were" and _sentence_has(finite, _SUBJUNCTIVE_CUES):
-            continue
+        if finite.lower_ == "were" and (_sentence_has(finite, _SUBJUNCTIVE_CUES)
+                                        or subj.i > 0 and doc[subj.i - 1].lower_ == "as"):
+            continue  # 'if it were', 'as it were'
+        if any(c.dep_ == "expl" for c in finite.children):
+            continue  # 'there is/are' has a rule of its own
         fix = _fix_for(finite, number)
         if fix is None:
             continue
