@@ -15,6 +15,7 @@ from tests.support.dashboard import PASSWORD, make_org
 from .conftest import shoot, wait_until
 
 pytestmark = pytest.mark.browser
+expect = pytest.importorskip("playwright.sync_api").expect
 
 GOOD = ("Dear Mr Patel,\n\nThank you for contacting us about your delayed order. I have checked "
         "the tracking details and the parcel left our warehouse this morning, so it should reach "
@@ -72,11 +73,21 @@ def sign_in(page, live, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{live.base}/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    go(page, "Sign in")
 
 
 def nav(page, name: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+    go(page, page.get_by_role("navigation", name="Main").get_by_role("link", name=name,
+                                                                     exact=True))
+
+
+def go(page, target) -> None:
+    """Click a link or submit button and wait for the page it loads, so that
+    nothing is read from the page before."""
+    if isinstance(target, str):
+        target = page.get_by_role("button", name=target)
+    with page.expect_navigation():
+        target.click()
 
 
 def test_sign_in(page, live, org):
@@ -95,15 +106,15 @@ def test_sign_in(page, live, org):
     cookie = next(c for c in page.context.cookies() if c["name"] == "session")
     # Secure too: Chromium accepts Secure cookies from 127.0.0.1 over plain HTTP.
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["secure"]
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url("**/login")
+    go(page, "Sign out")
+    assert page.url.endswith("/login")
 
 
 def test_create_assessment(page, live, org):
     sign_in(page, live, org.emails["recruiter"])
     nav(page, "Assessments")
     shoot(page, "assessments")
-    page.get_by_role("link", name="New assessment").click()
+    go(page, page.get_by_role("link", name="New assessment"))
     page.get_by_label("Title").fill("Chat agents for Acme")
     page.get_by_label("Role profile").select_option(label="Live chat support — B2")
     page.get_by_label("Minimum overall").select_option("B2")
@@ -117,7 +128,7 @@ def test_create_assessment(page, live, org):
     nav(page, "Assessments")
     card = page.locator(".card", has_text="Chat agents for Acme")
     assert "Open" in card.inner_text() and "1 task" in card.inner_text()
-    card.get_by_role("link", name=re.compile("^Preview")).click()
+    go(page, card.get_by_role("link", name=re.compile("^Preview")))
     assert "Nothing you type here is saved" in page.content()
     page.get_by_label("Your answer").fill("one two three")
     assert page.locator("#main [aria-live]").first.inner_text().startswith("3 words")
@@ -131,19 +142,19 @@ def test_bulk_invite(page, live, org, tmp_path):
     upload.write_text("email,name\nnew1@example.com,New One\nbroken-address,Broken\n"
                       "new2@example.com,New Two\n", encoding="utf-8")
     page.get_by_label("CSV file").set_input_files(str(upload))
-    page.get_by_role("button", name="Upload and invite").click()
-    assert page.get_by_role("heading", name="2 new links").is_visible()
-    report = page.get_by_role("heading", name="1 row not invited")
-    assert report.is_visible()
+    go(page, "Upload and invite")
+    expect(page.get_by_role("heading", name="2 new links")).to_be_visible()
+    expect(page.get_by_role("heading", name="1 row not invited")).to_be_visible()
     assert "broken-address" in page.locator(".errors table").inner_text()
     link = page.get_by_label("Link for new1@example.com").input_value()
     assert link.startswith(f"{live.base}/take/")
     shoot(page, "invitations-bulk")
-    resend = page.get_by_role("button", name="Resend to new2@example.com")
-    resend.click()
-    assert page.get_by_label("Link for new2@example.com").input_value() != link
+    old_link = page.get_by_label("Link for new2@example.com").input_value()
+    go(page, "Resend to new2@example.com")
+    new_link = page.get_by_label("Link for new2@example.com").input_value()
+    assert new_link.startswith(f"{live.base}/take/") and new_link != old_link
     page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="Revoke link for new1@example.com").click()
+    go(page, "Revoke link for new1@example.com")
     row = page.locator("tr", has_text="new1@example.com")
     assert "Revoked" in row.inner_text()
 
@@ -154,21 +165,21 @@ def test_candidate_table(page, live, org):
     assert page.locator("svg[role=img]").count() == 2
     shoot(page, "candidates")
     page.get_by_label("Rows per page").select_option("10")
-    page.get_by_role("button", name="Apply filters").click()
+    go(page, "Apply filters")
     assert page.locator("table.candidates tbody tr").count() == 10
-    page.get_by_role("link", name="Next page").click()
+    go(page, page.get_by_role("link", name="Next page"))
     assert page.locator("table.candidates tbody tr").count() == 2
-    page.get_by_role("link", name="Level").click()
+    go(page, page.get_by_role("link", name="Level"))
     header = page.locator("th[aria-sort]")
     assert header.inner_text().startswith("Level")
     page.get_by_label("Search name or email").fill("grace")
-    page.get_by_role("button", name="Apply filters").click()
+    go(page, "Apply filters")
     assert "1 result" in page.locator("#result-count").inner_text()
-    page.get_by_role("link", name="Clear").click()
+    go(page, page.get_by_role("link", name="Clear"))
     counts = {}
     for value, label in (("pass", "Pass"), ("trainable", "Trainable"), ("not_yet", "Not yet")):
         page.get_by_label("Decision").select_option(value)
-        page.get_by_role("button", name="Apply filters").click()
+        go(page, "Apply filters")
         counts[value] = int(page.locator("#result-count").inner_text().split()[0])
         badges = page.locator("table.candidates td[data-label=Decision] .badge:first-child")
         assert set(badges.all_inner_texts()) <= {label}
@@ -178,10 +189,10 @@ def test_candidate_table(page, live, org):
 def test_detail_and_override(page, live, org):
     sign_in(page, live, org.emails["recruiter"])
     page.get_by_label("Search name or email").fill("formula@")
-    page.get_by_role("button", name="Apply filters").click()
-    page.get_by_role("link", name="=SUM(1+1)").click()
+    go(page, "Apply filters")
+    go(page, page.get_by_role("link", name="=SUM(1+1)"))
     assert page.locator("mark.issue").count() >= 1  # the weak answer's errors are marked
-    assert page.get_by_role("table", name="Scores").first.is_visible()
+    expect(page.get_by_role("table", name="Scores").first).to_be_visible()
     if live.stand_in_reason is None:  # the stand-in scorer has no vocabulary profile
         assert page.locator("figure.vocab svg").count() >= 1
     assert "Model version" in page.content()
@@ -190,16 +201,16 @@ def test_detail_and_override(page, live, org):
     page.get_by_label("New decision").select_option("trainable")
     page.get_by_label("Reason (required, kept in the audit log)").fill(
         "Strong phone interview; writing can be trained")
-    page.get_by_role("button", name="Save override").click()
+    go(page, "Save override")
     assert "Override saved" in page.get_by_role("status").inner_text()
     summary = page.locator(".summary").inner_text()
     assert "Trainable" in summary and "overridden" in summary and summary != before
     page.get_by_label("Candidate status").select_option("shortlisted")
-    page.get_by_role("button", name="Save status").click()
+    go(page, "Save status")
     page.get_by_label("New note").fill("Call back Tuesday")
-    page.get_by_role("button", name="Add note").click()
+    go(page, "Add note")
     assert "Call back Tuesday" in page.locator("#notes").inner_text()
-    page.get_by_role("link", name="Printable report").click()
+    go(page, page.get_by_role("link", name="Printable report"))
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Print or save as PDF").is_visible()
     page.emulate_media(media="screen")
@@ -209,7 +220,7 @@ def test_detail_and_override(page, live, org):
 def test_export(page, live, org):
     sign_in(page, live, org.emails["viewer"])
     page.get_by_label("Search name or email").fill("example.com")
-    page.get_by_role("button", name="Apply filters").click()
+    go(page, "Apply filters")
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("^Export CSV")).click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
@@ -227,7 +238,7 @@ def test_admin_pages(page, live, org):
         assert page.locator("h1").inner_text()
         shoot(page, name)
     page.get_by_label("Action").select_option("invitation.bulk")
-    page.get_by_role("button", name="Filter").click()
+    go(page, "Filter")
     assert "invitation.bulk" in page.locator("table.audit").inner_text()
 
 
