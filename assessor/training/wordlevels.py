@@ -150,6 +150,43 @@ def _lemmatiser():
     return lemma
 
 
+# British spellings pyspellchecker's US list lacks: try the US form before
+# calling a word a misspelling ("colour", "organisation", "centre", "travelled").
+_BRITISH = ((re.compile("our"), "or"), (re.compile("is(e|a|i)"), r"iz\1"),
+            (re.compile("ys(e|i)"), r"yz\1"), (re.compile("([tb])re"), r"\1er"),
+            (re.compile("ogue"), "og"), (re.compile("ll(ed|ing|er|ous)"), r"l\1"), (re.compile("ence$"), "ense"),
+            (re.compile("ae"), "e"), (re.compile("oe"), "e"), (re.compile("mme$"), "m"))
+
+
+class MisspellingFilter:
+    """Keeps common misspellings (wordfreq and cefrpy list "thier", "recieve")
+    out of the table, so at scoring time they are off-list, not "C2"."""
+
+    def __init__(self, feat: Featurizer) -> None:
+        from spellchecker import SpellChecker
+        self._spell = SpellChecker(language="en")
+        self._zipf = feat.zipf
+
+    def _known(self, word: str) -> bool:
+        if word in self._spell or all(p in self._spell for p in word.split("-")):
+            return True
+        us = word
+        for pattern, repl in _BRITISH:
+            variant = pattern.sub(repl, word)
+            us = pattern.sub(repl, us)
+            if variant in self._spell:
+                return True
+        return us in self._spell
+
+    def __call__(self, word: str) -> bool:
+        """True when ``word`` is unknown and one edit from a much commoner word."""
+        # Frequent words are words, even if the speller lacks them ("tv", "cafe").
+        if self._zipf(word) >= 4.0 or self._known(word):
+            return False
+        near = self._spell.known(self._spell.edit_distance_1(word))
+        return any(self._zipf(w) >= self._zipf(word) + 1.0 for w in near)
+
+
 def candidate_vocabulary(feat: Featurizer, top_n: int = 40_000,
                          min_zipf: float = 1.5) -> list[tuple[str, str]]:
     """Lemmas of cefrpy's words (frequent enough to matter) ∪ wordfreq's top words.
@@ -160,6 +197,8 @@ def candidate_vocabulary(feat: Featurizer, top_n: int = 40_000,
     from wordfreq import top_n_list
     words = {w for w in top_n_list("en", top_n) if _WORD.match(w)}
     words |= {w for w in feat._cefr.yield_words() if _WORD.match(w) and feat.zipf(w) >= min_zipf}
+    misspelt = MisspellingFilter(feat)
+    words = {w for w in words if not misspelt(w)}
     lemma = _lemmatiser()
     pairs: set[tuple[str, str]] = set()
     for word in sorted(words):
