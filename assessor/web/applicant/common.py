@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ...errors import AssessorError
@@ -124,10 +124,3 @@ def _csrf(exc: CSRFError):
                            text=request.form.get("text"), message=exc.description, status=400)
     return problem(exc.description, 400, "Please try again")
 
-
-def json_error(status: int, code: str, message: str):
-    return error_response(status, code, message)
-
-
-__all__ = ["load", "next_page", "dead_link", "employer", "when", "day", "problem", "jsonify",
-           "json_error", "wants_json"]

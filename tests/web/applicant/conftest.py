@@ -4,7 +4,6 @@ headless Chromium (Debian's) driven by Playwright."""
 from __future__ import annotations
 
 import os
-import re
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -226,6 +225,3 @@ def shoot(page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(original)
 
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

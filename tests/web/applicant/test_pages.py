@@ -11,7 +11,7 @@ from sqlalchemy import select
 from assessor.db import models as m
 from assessor.db.base import utcnow
 
-from .conftest import ANSWER_WITH_ERRORS, ESSAY_ANSWER, attempt_of, csrf_of, shift_deadline
+from .conftest import ANSWER_WITH_ERRORS, ESSAY_ANSWER, attempt_of, shift_deadline
 
 
 class Applicant:
@@ -255,3 +255,14 @@ def test_decision_in_kind_words(client, employer, fake_score, app, words, title,
         available = (utcnow() + timedelta(days=7)).strftime("%-d %B %Y")
         assert f"{retake} {available}" in page and "What to practise" in page
     assert "Not yet" not in page or retake
+
+
+def test_a_refused_form_keeps_what_was_typed(applicant):
+    """A lost session (CSRF refusal) must not lose the applicant's words."""
+    applicant.start()
+    response = applicant.client.post(applicant.url("/task/1"),
+                                     data={"csrf_token": "stale", "text": "My precious words",
+                                           "action": "next"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "My precious words</textarea>" in page and "Nothing was lost" in page
