@@ -1,12 +1,13 @@
 """After submitting: confirmation, the waiting state, feedback and progress."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, url_for
+from flask import current_app, jsonify, render_template, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from ...db import models as m
 from ...db.base import utcnow
-from ...services.applicant_flow import close_if_time_up, progress, retake_info
+from ...services.applicant_flow import Link, close_if_time_up, progress, retake_info
 from ..api.serializers import iso
 from ..extensions import queue, session
 from . import bp
@@ -16,6 +17,7 @@ from .feedback import build_feedback, descriptors
 
 #: How often the waiting page reloads itself when JavaScript is off.
 REFRESH_SECONDS = 10
+_SHARE_SALT = "assessor-progress"
 
 
 @bp.get("/take/<token>/done")
@@ -80,15 +82,41 @@ def feedback(token: str):
     return render_template("applicant/feedback.html", fb=view, **common)
 
 
+def share_key(invitation_id: int) -> str:
+    """A read-only key to the progress page, for a training centre: it shows
+    progress but, unlike the invitation token, cannot open the test."""
+    return URLSafeSerializer(current_app.secret_key, salt=_SHARE_SALT).dumps(invitation_id)
+
+
+def _shared_invitation(key: str) -> m.Invitation | None:
+    try:
+        invitation_id = URLSafeSerializer(current_app.secret_key, salt=_SHARE_SALT).loads(key)
+    except BadSignature:
+        return None
+    invitation = session().get(m.Invitation, invitation_id) if isinstance(invitation_id, int) else None
+    return invitation if invitation is not None and invitation.revoked_at is None else None
+
+
+def _progress_page(invitation: m.Invitation, link: Link, share_url: str | None):
+    rows = progress(session(), invitation)
+    return render_template("applicant/progress.html", employer=employer(link),
+                           candidate=invitation.candidate, rows=rows, share_url=share_url,
+                           chart=progress_chart(rows), levels=descriptors()["levels"])
+
+
+def _progress_json(invitation: m.Invitation):
+    rows = progress(session(), invitation)
+    return jsonify({"candidate": invitation.candidate.name,
+                    "attempts": [{**r, "date": iso(r["date"])} for r in rows]})
+
+
 @bp.get("/progress/<token>")
 def progress_page(token: str):
     link = load(token)
     if link.invitation is None or link.state in ("unknown", "revoked"):
         return dead_link(link)
-    rows = progress(session(), link.invitation)
-    return render_template("applicant/progress.html", token=token, employer=employer(link),
-                           candidate=link.invitation.candidate, rows=rows,
-                           chart=progress_chart(rows), levels=descriptors()["levels"])
+    share = url_for("applicant.shared_progress", key=share_key(link.invitation.id), _external=True)
+    return _progress_page(link.invitation, link, share)
 
 
 @bp.get("/progress/<token>.json")
@@ -97,7 +125,20 @@ def progress_json(token: str):
     if link.invitation is None or link.state in ("unknown", "revoked"):
         return jsonify({"error": {"code": "invalid_invitation",
                                   "message": "this link is not valid"}}), 404
-    rows = progress(session(), link.invitation)
-    return jsonify({"candidate": link.invitation.candidate.name,
-                    "page": url_for("applicant.progress_page", token=token),
-                    "attempts": [{**r, "date": iso(r["date"])} for r in rows]})
+    return _progress_json(link.invitation)
+
+
+@bp.get("/progress/shared/<key>")
+def shared_progress(key: str):
+    invitation = _shared_invitation(key)
+    if invitation is None:
+        return dead_link(Link("unknown"))
+    return _progress_page(invitation, Link("shared", invitation), None)
+
+
+@bp.get("/progress/shared/<key>.json")
+def shared_progress_json(key: str):
+    invitation = _shared_invitation(key)
+    if invitation is None:
+        return jsonify({"error": {"code": "invalid_link", "message": "this link is not valid"}}), 404
+    return _progress_json(invitation)

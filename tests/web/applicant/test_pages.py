@@ -266,3 +266,23 @@ def test_a_refused_form_keeps_what_was_typed(applicant):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "My precious words</textarea>" in page and "Nothing was lost" in page
+
+
+def test_training_centre_link_is_read_only(applicant, db, who, app, fake_score):
+    applicant.start()
+    applicant.draft(who.task_ids[0], ESSAY_ANSWER)
+    applicant.post("/submit", confirm="yes")
+    app.extensions["assessor"]["queue"].run_pending()
+    page = applicant.client.get(f"/progress/{applicant.token}").get_data(as_text=True)
+    shared = re.search(r'id="share-url" class="share-url" readonly value="([^"]+)"', page).group(1)
+    path = shared.split("://", 1)[1].split("/", 1)[1]
+    assert applicant.token not in shared
+    view = applicant.client.get(f"/{path}")
+    assert view.status_code == 200 and "<svg" in view.get_data(as_text=True)
+    assert "share-url" not in view.get_data(as_text=True)
+    assert len(applicant.client.get(f"/{path}.json").json["attempts"]) == 1
+    # Tampered keys and withdrawn invitations show nothing.
+    assert applicant.client.get(f"/{path}x").status_code == 404
+    with db.transaction() as s:
+        s.scalar(select(m.Invitation)).revoked_at = utcnow()
+    assert applicant.client.get(f"/{path}").status_code == 404
