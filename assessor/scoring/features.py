@@ -60,18 +60,52 @@ def _vocabulary(vp: "vocabulary.VocabularyProfile") -> dict[str, float]:
     return out
 
 
+# Contractions written without an apostrophe: a conventions slip raters
+# notice at once and the spelling checker may accept ("its", "well").
+_BARE_CONTRACTIONS = frozenset({"dont", "cant", "wont", "didnt", "doesnt", "isnt", "im", "ive",
+                                "thats", "wasnt", "arent", "couldnt", "shouldnt", "wouldnt", "youre"})
+_ZIPF_BINS = ((6.0, "zipf_6"), (5.0, "zipf_5"), (4.0, "zipf_4"), (3.0, "zipf_3"))
+
+
+def _zipf_profile(alpha: list) -> dict[str, float]:
+    from wordfreq import zipf_frequency
+    counts = dict.fromkeys([name for _, name in _ZIPF_BINS] + ["zipf_rare"], 0)
+    for tok in alpha:
+        z = zipf_frequency(tok.lower_, "en")
+        counts[next((name for lo, name in _ZIPF_BINS if z >= lo), "zipf_rare")] += 1
+    n = max(len(alpha), 1)
+    return {k: v / n for k, v in counts.items()}
+
+
+def _conventions(doc: Doc, sents: list, alpha: list) -> dict[str, float]:
+    per = 100.0 / max(len(alpha), 1)
+    starts = [next((t for t in s if not t.is_space and not t.is_punct), None) for s in sents]
+    lower_starts = sum(1 for t in starts if t is not None and t.is_alpha and t.text[0].islower())
+    text = doc.text
+    return {
+        "lower_sentence_start_share": lower_starts / max(len(sents), 1),
+        "lower_i_rate": per * sum(1 for t in alpha if t.text == "i"),
+        "bare_contraction_rate": per * sum(1 for t in alpha if t.lower_ in _BARE_CONTRACTIONS),
+        "space_before_punct_rate": per * sum(text.count(f" {p}") for p in ",.?!;:"),
+        "comma_per_sentence": sum(1 for t in doc if t.text == ",") / max(len(sents), 1),
+    }
+
+
 def _surface(doc: Doc, words: int) -> dict[str, float]:
     alpha = [t for t in doc if t.is_alpha]
     n = max(len(alpha), 1)
     sents = list(doc.sents)
     verbless = sum(1 for s in sents if not any(t.pos_ in ("VERB", "AUX") for t in s))
-    return {
+    out = {
         "log_words": math.log(min(max(words, 1), 600)),
         "mean_word_length": sum(len(t) for t in alpha) / n,
         "long_word_share": sum(1 for t in alpha if len(t) >= 7) / n,
         "unknown_dep_share": sum(1 for t in doc if t.dep_ == "dep") / max(len(doc), 1),
         "verbless_sentence_share": verbless / max(len(sents), 1),
     }
+    out.update(_conventions(doc, sents, alpha))
+    out.update(_zipf_profile(alpha))
+    return out
 
 
 @dataclass(frozen=True)
@@ -92,8 +126,9 @@ class Analysis:
         }
 
 
-def analyse(doc: Doc, issues: list[Issue], words: int) -> Analysis:
-    vp, cx = vocabulary.profile(doc), complexity.measure(doc)
+def analyse(doc: Doc, issues: list[Issue], words: int,
+            cx: "complexity.Complexity | None" = None) -> Analysis:
+    vp, cx = vocabulary.profile(doc), cx or complexity.measure(doc)
     values: dict[str, float] = {}
     values.update(_surface(doc, words))
     values.update(_issue_rates(issues, words))

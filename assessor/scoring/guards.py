@@ -25,6 +25,7 @@ MIN_ENGLISH = 0.6
 #: the rest is re-parsed and rated on its own.
 REPARSE_SHARE = 0.05
 _NORM = re.compile(r"[^\w]+")
+_WORDISH = re.compile(r"[^\W\d_]")
 
 
 @dataclass
@@ -38,6 +39,8 @@ class Screening:
     #: Character ranges of the plain text that do not count.
     dropped: list[tuple[int, int]] = field(default_factory=list)
     caps: dict[str, tuple[float, str]] = field(default_factory=dict)
+    #: Complexity of the rated text, measured once here and reused by the features.
+    complexity: "complexity.Complexity | None" = None
 
     #: Warnings that send the result to a person before any decision sticks.
     REVIEW_CODES = frozenset({"copied_prompt", "off_topic", "padding", "word_salad",
@@ -86,7 +89,9 @@ def _kept_text(plain: str, dropped: list[tuple[int, int]]) -> str:
         parts.append(plain[pos:a])
         pos = b
     parts.append(plain[pos:])
-    return " ".join(p.strip() for p in parts if p.strip())
+    # A part left with no word (the full stop after a copied prompt) would
+    # become a sentence of its own and count as a fragment.
+    return " ".join(p.strip() for p in parts if _WORDISH.search(p))
 
 
 def _language(s: Screening, plain: str) -> bool:
@@ -135,7 +140,7 @@ def _effective(s: Screening, plain: str, total_words: int, min_words: int) -> No
 
 
 def _caps(s: Screening, doc: Doc) -> None:
-    cx = complexity.measure(doc)
+    cx = s.complexity = complexity.measure(doc)
     sents = list(doc.sents)
     if cx.words >= 30 and cx.end_punctuation_share < 0.3 and cx.max_words_without_punct > 40:
         s.warn("no_punctuation", "The answer has almost no punctuation.")

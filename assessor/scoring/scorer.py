@@ -116,7 +116,8 @@ class _Pipeline:
         s = self.screening
         # Issues count only where they fall inside the text that is rated.
         counted = [i for i in self.run.issues if s.counts(i.offset)]
-        return feats.analyse(s.effective_doc or self.doc, counted, s.effective_words or self.words)
+        return feats.analyse(s.effective_doc or self.doc, counted, s.effective_words or self.words,
+                             cx=s.complexity)
 
 
 def _traits(model: LevelModel, values: dict[str, float]) -> dict[str, float]:

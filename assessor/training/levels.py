@@ -105,10 +105,10 @@ def load_stacked(shared: Path, cache: Path, corpora=("wi", "ellipse"), extra=())
 def _subset(names: list[str], head: str) -> list[str]:
     if head.endswith("grammar"):
         keep = ("rate_", "log_rate_", "cx_", "unknown_dep", "verbless", "log_words",
-                "ng_grammar", "ng_cefr")
+                "ng_grammar", "ng_cefr", "lower_", "bare_contraction", "space_before", "comma_per")
     elif head.endswith("vocabulary"):
         keep = ("voc_", "mean_word_length", "long_word_share", "rate_spelling",
-                "log_rate_spelling", "log_words", "ng_vocabulary")
+                "log_rate_spelling", "log_words", "ng_vocabulary", "zipf_")
     else:
         return names
     return [n for n in names if n.startswith(keep)]
