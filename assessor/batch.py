@@ -41,7 +41,7 @@ def _init(settings: ScoringSettings) -> None:
 
 
 def score_row(job: tuple[int, dict[str, str], str | None]) -> dict[str, str]:
-    line, row, profile = job
+    number, row, profile = job
     out = {"id": row.get("id") or ""}
     try:
         if not out["id"]:
@@ -49,10 +49,10 @@ def score_row(job: tuple[int, dict[str, str], str | None]) -> dict[str, str]:
         result = _scorer.score(row.get("text") or "", prompt=row.get("prompt") or None,
                                profile=profile)
     except AssessorError as exc:
-        out.update(status="error", error=f"line {line}: {exc}")
+        out.update(status="error", error=f"row {number}: {exc}")
         return out
     except Exception as exc:  # noqa: BLE001 — one bad row must not lose the batch
-        out.update(status="error", error=f"line {line}: internal error: {type(exc).__name__}: {exc}")
+        out.update(status="error", error=f"row {number}: internal error: {type(exc).__name__}: {exc}")
         return out
     d = result.to_dict()
     decision = d["decision"] or {}
@@ -83,8 +83,8 @@ def _rows(path: Path, profile: str | None) -> Iterator[tuple[int, dict[str, str]
             raise InputError(f"{path} lacks the column(s) {', '.join(sorted(missing))}; "
                              "expected id,text and optionally prompt")
         try:
-            for row in reader:
-                yield reader.line_num, row, profile
+            for number, row in enumerate(reader, start=1):
+                yield number, row, profile
         except (csv.Error, UnicodeDecodeError) as exc:
             raise InputError(f"{path} line {reader.line_num}: {exc}") from exc
 
