@@ -46,6 +46,7 @@ def test_levels_of_known_words(nlp, text, word, expected):
     ("Maria called the office yesterday.", "Maria"),
     ("I ordered 25 boxes last week.", "25"),
     ("The blorptastic device stopped working.", "blorptastic"),
+    ("We recieved your email this morning.", "recieved"),  # common misspelling
     ("Write to help@example.com for a refund.", "help@example.com"),
 ])
 def test_names_numbers_and_unknown_strings_are_off_list(nlp, text, word):

@@ -56,8 +56,26 @@ def test_agreement(pred, gold, exact, within_one):
     assert sum(b["n"] for b in out["by_level"].values()) == len(gold)
 
 
-def test_feature_row_matches_names():
-    feat = W.Featurizer()
+@pytest.mark.parametrize("word, misspelt", [
+    ("thier", True), ("recieve", True), ("alot", True),
+    ("their", False), ("colour", False), ("organisation", False), ("travelled", False),
+    ("centre", False), ("tv", False), ("manatee", False),
+])
+def test_misspelling_filter(misspelling_filter, word, misspelt):
+    assert misspelling_filter(word) is misspelt
+
+
+@pytest.fixture(scope="module")
+def feat():
+    return W.Featurizer()
+
+
+@pytest.fixture(scope="module")
+def misspelling_filter(feat):
+    return W.MisspellingFilter(feat)
+
+
+def test_feature_row_matches_names(feat):
     row = feat.row("cat", "NOUN")
     assert len(row) == len(feat.names())
     named = dict(zip(feat.names(), row))
