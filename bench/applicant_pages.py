@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import logging
 import re
 import statistics
 import tempfile
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from assessor.services.demo import load_demo
 
+    # One log line per request would be most of what this measures.
+    logging.getLogger("assessor.access").setLevel(logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(Path(tmp))
         with app.extensions["assessor"]["db"].transaction() as s:
