@@ -164,7 +164,7 @@ def _operation(spec: dict[str, Any]) -> dict[str, Any]:
         out["parameters"] = spec["params"]
     if spec["body"] == "csv":
         out["requestBody"] = {"required": True, "content": {
-            "text/csv": {"schema": t("string")},
+            "text/csv": {"schema": t("string", minLength=1)},
             "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
                                                "properties": {"file": t("string",
                                                                         format="binary")}}}}}

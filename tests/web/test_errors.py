@@ -130,3 +130,10 @@ def test_deleted_webhook_is_gone(client, tenant):
     again = client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=tenant.auth())
     assert again.status_code == 404
     assert client.get("/api/v1/webhooks", headers=tenant.auth()).json["items"] == []
+
+
+def test_zero_day_invitation_is_refused(client, tenant):
+    response = client.post(f"/api/v1/assessments/{tenant.assessment_id}/invitations",
+                           headers=tenant.auth(), json={"email": "z@example.com",
+                                                        "expires_in_days": 0})
+    assert response.status_code == 422

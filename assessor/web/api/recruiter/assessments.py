@@ -115,7 +115,9 @@ def new_invitation(assessment_id: int):
     data = json_body()
     check_types(data, {"email": str, "name": str, "expires_in_days": int})
     invitation, token = invite(session(), current_user(), assessment, data.get("email") or "",
-                               data.get("name") or "", days=data.get("expires_in_days") or 14)
+                               data.get("name") or "",
+                               days=14 if data.get("expires_in_days") is None
+                               else data["expires_in_days"])
     session().commit()
     return jsonify(ser.invitation(invitation, token, _public_url())), 201
 
