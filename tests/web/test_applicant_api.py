@@ -162,3 +162,30 @@ def test_rate_limit_gives_429(app_factory, make_tenant):
     codes = [client.get("/api/v1/applicant", headers=H(tenant.invitations[1])).status_code
              for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[-1] == 429
+
+
+@pytest.mark.parametrize("window, code", [
+    ({"opens_at": "2999-01-01T00:00:00Z"}, "not_open"),
+    ({"closes_at": "2000-01-01T00:00:00Z"}, "closed"),
+])
+def test_start_outside_the_open_window(client, make_tenant, window, code):
+    tenant = make_tenant(invitations=1)
+    client.patch(f"/api/v1/assessments/{tenant.assessment_id}", headers=tenant.auth(),
+                 json=window)
+    response = _start(client, tenant.invitations[0])
+    assert response.status_code == 409 and response.json["error"]["code"] == code
+
+
+def test_submit_survives_redis_down(app_factory, make_tenant, db):
+    """The answer is committed before the enqueue; a failed enqueue leaves a
+    queued job row that recovery finds."""
+    app = app_factory(REDIS_URL="redis://127.0.0.1:1/0")
+    client, tenant = app.test_client(), make_tenant(invitations=1)
+    token = tenant.invitations[0]
+    _start(client, token)
+    response = client.post(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/submit",
+                           headers=H(token), json={"text": SAMPLE})
+    assert response.status_code == 202
+    with db.transaction() as s:
+        job = s.scalar(select(m.Job).where(m.Job.answer_id == response.json["answer_id"]))
+        assert job.status == "queued"
