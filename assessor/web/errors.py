@@ -19,6 +19,10 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                429: "rate_limited", 500: "internal_error", 503: "unavailable"}
 
 
+#: Machine endpoints outside /api/ whose errors are JSON whatever Accept says.
+_JSON_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/metrics"})
+
+
 def error_response(status: int, code: str, message: str, **extra):
     body = {"error": {"code": code, "message": message, **extra}}
     response = jsonify(body)
@@ -32,7 +36,8 @@ def error_response(status: int, code: str, message: str, **extra):
 
 def _wants_json() -> bool:
     # HTML blueprints added later may render their own error pages.
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" \
+    return request.path.startswith("/api/") or request.path in _JSON_PATHS \
+        or request.accept_mimetypes.best == "application/json" \
         or not request.accept_mimetypes.accept_html
 
 

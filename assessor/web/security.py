@@ -63,6 +63,9 @@ def check_csrf() -> None:
 def _protect() -> None:
     if request.method not in _UNSAFE or request.path.startswith("/api/"):
         return
+    if request.routing_exception is not None:
+        # No view will run (404/405): answer that, not a CSRF failure.
+        return
     if request.endpoint in _exempt_endpoints:
         return
     check_csrf()
