@@ -74,7 +74,10 @@ def user_for_token(session: Session, token: str | None, now: datetime | None = N
 def authenticate(session: Session, email: str, password: str) -> User:
     """For the dashboard's login form."""
     user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-    if user is None or not user.active or not check_password(user.password_hash, password or ""):
+    # The hash is checked even for an unknown email (against a dummy), so
+    # timing does not reveal which emails have accounts.
+    valid = check_password(user.password_hash if user else None, password or "")
+    if user is None or not user.active or not valid:
         raise Unauthorized("wrong email or password")
     return user
 

@@ -24,8 +24,18 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+_dummy_hash: list[str] = []
+
+
 def check_password(password_hash: str | None, password: str) -> bool:
-    return bool(password_hash) and check_password_hash(password_hash, password)
+    if not password_hash:
+        # Spend the same scrypt time as a real check, so the response time
+        # does not tell which emails have accounts.
+        if not _dummy_hash:
+            _dummy_hash.append(generate_password_hash(secrets.token_urlsafe(16)))
+        check_password_hash(_dummy_hash[0], password)
+        return False
+    return check_password_hash(password_hash, password)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
