@@ -1,0 +1,66 @@
+"""gunicorn settings for the assessor web process.
+
+    gunicorn -c deploy/gunicorn.conf.py 'assessor.web:create_app()'
+
+Override any of these without editing the file with gunicorn's own
+``GUNICORN_CMD_ARGS`` (e.g. ``GUNICORN_CMD_ARGS="--workers 4 --threads 8"``).
+
+Sizing: web requests are short (pages, JSON, database reads and writes);
+scoring does not run here when ``REDIS_URL`` is set, it runs in ``assessor
+worker``. So the web tier is I/O-bound: a few processes with several threads
+each. Rule of thumb: ``workers`` = CPU cores of the container (at least 2,
+so one slow request never blocks all), ``threads`` = 4; each process holds
+~150 MB (Flask, SQLAlchemy, the spaCy model is loaded only if the process
+scores). Each thread can hold one database connection: keep
+workers x threads x web replicas under PostgreSQL's max_connections (100 by
+default) minus the scoring workers.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+from pathlib import Path
+
+from assessor.config import Config
+
+_config = Config()
+
+bind = "0.0.0.0:8000"
+worker_class = "gthread"
+workers = max(2, multiprocessing.cpu_count())
+threads = 4
+# A request that takes a minute is stuck (scoring is not done in requests).
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Recycle processes now and then so a slow leak cannot grow for ever.
+max_requests = 5000
+max_requests_jitter = 500
+# Access lines come from the app (JSON, with the request id): none from gunicorn.
+accesslog = None
+errorlog = "-"
+# Each process builds its own app, database pool and Redis connection after
+# the fork: sharing pooled connections across a fork corrupts them.
+preload_app = False
+# Behind a reverse proxy / load balancer that sets X-Forwarded-*.
+forwarded_allow_ips = "*"
+
+
+def on_starting(server) -> None:
+    """Start with an empty multiprocess metrics folder: files of a previous
+    run would add stale samples to every scrape."""
+    folder = _config.PROMETHEUS_MULTIPROC_DIR
+    if folder:
+        path = Path(folder)
+        path.mkdir(parents=True, exist_ok=True)
+        # The contents, not the folder: it is often a tmpfs mount point.
+        for item in path.iterdir():
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+
+
+def child_exit(server, worker) -> None:
+    """Drop a dead process's live gauges from the aggregated metrics."""
+    if _config.PROMETHEUS_MULTIPROC_DIR:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid, _config.PROMETHEUS_MULTIPROC_DIR)
