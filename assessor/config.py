@@ -34,6 +34,7 @@ class Config:
         self.PROFILES_PATH = Path(profiles) if profiles else None
         self.SHARED_DIR = Path(env.get("ASSESSOR_SHARED_DIR", "../shared"))
         self._service_settings(env)
+        self._ops_settings(env)
 
     def _service_settings(self, env) -> None:
         # None = SQLite file in the Flask instance folder (create_app fills it in).
@@ -55,6 +56,16 @@ class Config:
         self.WEBHOOK_TIMEOUT = float(env.get("ASSESSOR_WEBHOOK_TIMEOUT", "5"))
         self.WEBHOOK_MAX_ATTEMPTS = int(env.get("ASSESSOR_WEBHOOK_MAX_ATTEMPTS", "6"))
         self.WEBHOOK_BACKOFF_SECONDS = float(env.get("ASSESSOR_WEBHOOK_BACKOFF", "10"))
+
+    def _ops_settings(self, env) -> None:
+        # Observability (assessor.observability; see docs/configuration.md).
+        self.LOG_FORMAT = env.get("ASSESSOR_LOG_FORMAT", "text").strip().lower()
+        self.LOG_LEVEL = env.get("ASSESSOR_LOG_LEVEL", "INFO").strip().upper()
+        self.METRICS_TOKEN = env.get("METRICS_TOKEN") or None
+        # prometheus_client reads this variable itself; we need it to aggregate a scrape.
+        self.PROMETHEUS_MULTIPROC_DIR = env.get("PROMETHEUS_MULTIPROC_DIR") or None
+        self.METRICS_PORT = int(env.get("ASSESSOR_METRICS_PORT", "0"))
+        self.METRICS_ADDR = env.get("ASSESSOR_METRICS_ADDR", "0.0.0.0")
 
     def scoring_settings(self) -> ScoringSettings:
         return ScoringSettings(

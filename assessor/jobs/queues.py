@@ -14,6 +14,7 @@ import threading
 import time
 from datetime import timedelta
 
+from .. import observability
 from ..errors import ConfigError
 from .context import JobContext, Outcome
 from .recovery import recover
@@ -25,8 +26,11 @@ JOBS = {"score": score_answer, "webhook": deliver_webhook}
 
 
 def run_job(ctx: JobContext, kind: str, object_id: int) -> Outcome:
+    observability.bind_job(kind, object_id)
     try:
-        return JOBS[kind](ctx, object_id)
+        outcome = JOBS[kind](ctx, object_id)
+        observability.observe_job(kind, outcome)
+        return outcome
     except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker; the row shows it
         log.exception("%s job for %s crashed", kind, object_id)
         return Outcome("retry", retry_in=ctx.config.JOB_BACKOFF_SECONDS, detail=repr(exc))
@@ -165,7 +169,7 @@ class RQQueue:
 
     def _enqueue(self, func: str, object_id: int, delay: float) -> None:
         kwargs = dict(job_timeout=int(self.ctx.config.JOB_LEASE_SECONDS), result_ttl=3600,
-                      failure_ttl=7 * 86400)
+                      failure_ttl=7 * 86400, meta=observability.job_meta())
         try:
             if delay and delay > 0:
                 self.queue.enqueue_in(timedelta(seconds=delay), func, int(object_id), **kwargs)

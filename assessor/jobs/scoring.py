@@ -8,13 +8,14 @@ mid-job only holds its claim until the lease runs out.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import scoring
+from .. import observability, scoring
 from ..db.base import utcnow
 from ..db.models import Answer, Job, Score
 from ..errors import InputError
@@ -80,6 +81,7 @@ def score_answer(ctx: JobContext, answer_id: int) -> Outcome:
         return Outcome("retry", retry_in=ctx.config.JOB_BACKOFF_SECONDS, detail=_describe(exc))
     if state != "run":
         return Outcome(state)
+    started = time.perf_counter()
     try:
         result = scoring.score(work["text"], prompt=work["prompt"], profile=work["profile"],
                                settings=ctx.config.scoring_settings())
@@ -89,6 +91,7 @@ def score_answer(ctx: JobContext, answer_id: int) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - engine, model or unexpected faults: retry with backoff
         log.warning("scoring answer %s failed: %s", answer_id, exc)
         return _fail(ctx, answer_id, _describe(exc), retry=True, attempts=work["attempts"])
+    observability.observe_scoring(result.to_dict(), time.perf_counter() - started)
     try:
         deliveries = _store(ctx, answer_id, result.to_dict())
     except Exception as exc:  # noqa: BLE001 - database faults: retry with backoff

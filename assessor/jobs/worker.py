@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 
+from .. import observability
 from ..config import Config
 from ..db import Database
 from ..errors import ConfigError
@@ -76,6 +77,7 @@ def run_worker(config: Config, *, burst: bool = False, simple: bool = False) -> 
                           "`assessor serve` scores answers in-process (embedded mode).")
     from rq import SimpleWorker, Worker
 
+    observability.init_worker(config)
     ctx = worker_context(config)
     # Connect once up front so a wrong DATABASE_URL fails here, loudly.
     with ctx.db.engine.connect():

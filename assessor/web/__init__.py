@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..config import Config
 from .errors import register_error_handlers
+from ..observability import Observability
 from .extensions import Service
 
 BLUEPRINTS = (
@@ -79,6 +80,7 @@ def create_app(config: Config | None = None, *, start_worker: bool = True,
     config.DATABASE_URL = app.config["DATABASE_URL"]
     logging.basicConfig(level=logging.INFO)
     register_error_handlers(app)
+    Observability().init_app(app, config)
     service.init_app(app, config, start_worker=start_worker)
     if blueprints:
         _register_blueprints(app)
