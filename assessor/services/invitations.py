@@ -69,7 +69,7 @@ def invite(session: Session, user: User, assessment: Assessment, email: str, nam
     session.add(invitation)
     session.flush()
     audit(session, actor_of(user), "invitation.create", org_id=assessment.org_id,
-          target=invitation, details={"email": candidate.email, "assessment_id": assessment.id})
+          target=invitation, details={"candidate_id": candidate.id, "assessment_id": assessment.id})
     return invitation, token
 
 

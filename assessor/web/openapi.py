@@ -113,6 +113,9 @@ op("get", "/api/v1/candidates/{candidate_id}", "Read a candidate with notes", R,
    params=[p("candidate_id")], responses={"200": "Candidate"})
 op("patch", "/api/v1/candidates/{candidate_id}", "Set a candidate's status", R,
    params=[p("candidate_id")], body="CandidatePatch", responses={"200": "Candidate"})
+op("delete", "/api/v1/candidates/{candidate_id}",
+   "Erase a candidate's personal data, answers and scores on request (admins); audited "
+   "without the personal data", R, params=[p("candidate_id")], responses={"200": "Erasure"})
 op("post", "/api/v1/candidates/{candidate_id}/notes", "Add a note to a candidate", R,
    params=[p("candidate_id")], body="NoteInput", responses={"201": "Note"})
 op("get", "/api/v1/webhooks", "List webhooks", R, responses={"200": "WebhookList"})

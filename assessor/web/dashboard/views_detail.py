@@ -11,6 +11,7 @@ from ...db.models import (CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote,
                           User)
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
 from ...services import add_note, record_review, set_candidate_status
+from ...services.erasure import erase_candidate
 from ...services.errors import InputError, NotFound, ServiceError
 from ..extensions import session as db
 from . import bp, charts, forms
@@ -132,3 +133,16 @@ def status(attempt_id: int):
         return _form_error(attempt, str(exc))
     flash("Status saved.", "success")
     return _back(attempt, "#status")
+
+
+@bp.post("/dashboard/attempts/<int:attempt_id>/erase")
+@login_required("admin")
+def erase(attempt_id: int):
+    attempt = _attempt(attempt_id)
+    if request.form.get("confirm") != "erase":
+        return _form_error(attempt, "tick the box to confirm the erasure")
+    counts = erase_candidate(db(), current_user(), attempt.candidate)
+    db().commit()
+    flash(f"The candidate's data was erased ({counts['attempts']} attempts, "
+          f"{counts['answers']} answers); the audit log keeps a record without it.", "success")
+    return redirect(url_for("dashboard.candidates"))

@@ -7,6 +7,7 @@ from sqlalchemy import String, cast, func, select
 from ....db import models as m
 from ....scoring.types import CEFR_LEVELS, OUTCOMES
 from ....services import add_note, owned, record_review, set_candidate_status
+from ....services import erasure
 from ....services.attempts import enqueue_scoring_row
 from ....services.audit import actor_of, audit
 from ....services.errors import Conflict, InputError, NotFound
@@ -172,6 +173,15 @@ def patch_candidate(candidate_id: int):
                          data.get("note") or "")
     session().commit()
     return jsonify(ser.candidate(candidate))
+
+
+@bp.delete("/candidates/<int:candidate_id>")
+@recruiter(write=True)
+def erase_candidate(candidate_id: int):
+    candidate = owned(session(), m.Candidate, candidate_id, current_user().org_id)
+    counts = erasure.erase_candidate(session(), current_user(), candidate)
+    session().commit()
+    return jsonify({"erased": counts})
 
 
 @bp.post("/candidates/<int:candidate_id>/notes")
