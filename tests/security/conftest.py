@@ -33,3 +33,18 @@ def hostile_attempt(db, queue, org, fake_score):  # noqa: F811
         queue.enqueue_score(answer_id)
     queue.run_pending()
     return attempt_id, token
+
+
+@pytest.fixture
+def started_token(db, org):  # noqa: F811
+    """The token of an invitation whose attempt is open, so every applicant
+    form route reaches its CSRF check."""
+    from assessor import services
+    from assessor.db.models import Assessment, User
+
+    with db.transaction() as s:
+        admin = s.query(User).filter_by(email=org.emails["admin"]).one()
+        invitation, token = services.invite(s, admin, s.get(Assessment, org.assessment_id),
+                                            "open@example.com", "Open")
+        services.start_attempt(s, invitation)
+    return token
