@@ -24,8 +24,11 @@ MIN_ENGLISH = 0.6
 #: Share of the answer's words that may be dropped (copied, repeated) before
 #: the rest is re-parsed and rated on its own.
 REPARSE_SHARE = 0.05
+#: A sentence most of whose word 4-grams already occurred is a repeat.
+REPEAT_SHARE = 0.6
 _NORM = re.compile(r"[^\w]+")
 _WORDISH = re.compile(r"[^\W\d_]")
+_LEADING = ".,;:!?)]}»\"'’” "
 
 
 @dataclass
@@ -61,15 +64,20 @@ class Screening:
 
 
 def _repeated_sentences(doc: Doc) -> list[tuple[int, int]]:
-    seen: set[str] = set()
+    """Sentences whose word 4-grams mostly occurred earlier in the answer.
+
+    Comparing n-grams rather than whole sentences also catches a pasted block
+    whose first sentence ran into the previous one ("… Maria Dear customer").
+    """
+    seen: set[tuple[str, ...]] = set()
     spans = []
     for sent in doc.sents:
-        key = _NORM.sub(" ", sent.text.lower()).strip()
-        if len(key.split()) < complexity.MIN_REPEAT_WORDS:
-            continue
-        if key in seen:
-            spans.append((sent.start_char, sent.end_char))
-        seen.add(key)
+        words = _NORM.sub(" ", sent.text.lower()).split()
+        grams = {tuple(words[i:i + 4]) for i in range(len(words) - 3)}
+        if len(words) >= complexity.MIN_REPEAT_WORDS and grams:
+            if len(grams & seen) / len(grams) >= REPEAT_SHARE:
+                spans.append((sent.start_char, sent.end_char))
+        seen |= grams
     return spans
 
 
@@ -89,9 +97,10 @@ def _kept_text(plain: str, dropped: list[tuple[int, int]]) -> str:
         parts.append(plain[pos:a])
         pos = b
     parts.append(plain[pos:])
-    # A part left with no word (the full stop after a copied prompt) would
-    # become a sentence of its own and count as a fragment.
-    return " ".join(p.strip() for p in parts if _WORDISH.search(p))
+    # Punctuation left at the start of a part (the full stop after a copied
+    # prompt) would become a sentence of its own and count as a fragment.
+    cleaned = (p.strip().lstrip(_LEADING).strip() if i else p.strip() for i, p in enumerate(parts))
+    return " ".join(p for p in cleaned if _WORDISH.search(p))
 
 
 def _language(s: Screening, plain: str) -> bool:
