@@ -1,5 +1,6 @@
 """``/openapi.json`` and ``/docs``: a self-contained page (no CDN) listing
-every operation from the same document."""
+every operation from the same document. Its stylesheet is a static file so
+the strict Content-Security-Policy (no inline styles) holds here too."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template_string
@@ -11,14 +12,8 @@ bp = Blueprint("docs", __name__)
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>assessor API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-h2{border-bottom:1px solid #ccc;padding-bottom:.2rem}
-.op{margin:.6rem 0;padding:.5rem .7rem;border:1px solid #ddd;border-radius:6px}
-.m{display:inline-block;min-width:4.5rem;font-weight:700;font-family:monospace}
-.get{color:#1565c0}.post{color:#2e7d32}.put{color:#ef6c00}.patch{color:#6a1b9a}.delete{color:#c62828}
-code{background:#f4f4f4;padding:0 .2rem}small{color:#555}
-</style></head><body>
+<link rel="stylesheet" href="{{ url_for('static', filename='docs.css') }}">
+</head><body>
 <h1>{{ spec.info.title }} <small>{{ spec.info.version }}</small></h1>
 <p>{{ spec.info.description }}</p>
 <p>Machine-readable: <a href="/openapi.json"><code>/openapi.json</code></a> (OpenAPI {{ spec.openapi }}).
