@@ -2,6 +2,7 @@
 becomes an HTML page or a bare 500."""
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Flask, jsonify, request
@@ -16,7 +17,8 @@ log = logging.getLogger(__name__)
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 406: "not_acceptable", 409: "conflict",
                413: "request_too_large", 415: "unsupported_media_type", 422: "invalid_input",
-               429: "rate_limited", 500: "internal_error", 503: "unavailable"}
+               429: "rate_limited", 500: "internal_error", 503: "unavailable",
+               507: "insufficient_storage"}
 
 
 #: Machine endpoints outside /api/ whose errors are JSON whatever Accept says.
@@ -76,6 +78,20 @@ def register_error_handlers(app: Flask) -> None:
             if name.lower() not in ("content-type", "content-length"):
                 response.headers[name] = value  # e.g. Allow on 405
         return response
+
+    @app.errorhandler(OSError)
+    def _storage(exc: OSError):
+        # A full or read-only disk (instance folder, SQLite file, temp files)
+        # is the operator's to fix; the request saved nothing, so say so.
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            log.error("disk full on %s %s: %s", request.method, request.path, exc)
+            return error_response(507, "insufficient_storage",
+                                  "the server is out of disk space; nothing was saved, retry later")
+        if exc.errno == errno.EROFS:
+            log.error("read-only storage on %s %s: %s", request.method, request.path, exc)
+            return error_response(503, "storage_unavailable",
+                                  "the server cannot write its storage; nothing was saved, retry later")
+        return _unexpected(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
