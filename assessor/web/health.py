@@ -6,6 +6,7 @@ import logging
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
+from ..observability.readiness import check_schema
 from . import extensions as ext
 
 bp = Blueprint("health", __name__)
@@ -48,7 +49,7 @@ def _check_engine() -> dict:
 @bp.get("/readyz")
 def readyz():
     checks = {"database": _check_database(), "queue": _check_queue(),
-              "grammar_engine": _check_engine()}
+              "grammar_engine": _check_engine(), "schema": check_schema(ext.database())}
     ready = all(c["ok"] for c in checks.values())
     response = jsonify({"status": "ready" if ready else "not_ready", "checks": checks})
     response.status_code = 200 if ready else 503
