@@ -56,6 +56,11 @@ class UTCDateTime(TypeDecorator):
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite opens a transaction only before a write, so a SAVEPOINT issued
+    # first (begin_nested) started one and its RELEASE committed it: a CSV
+    # import that failed later kept its earlier rows. SQLAlchemy's recipe:
+    # let SQLAlchemy emit BEGIN itself (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the worker thread write while requests read.
@@ -64,10 +69,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
