@@ -1,0 +1,1 @@
+from tests.web.dashboard.conftest import as_role, dash_app, org  # noqa: F401
