@@ -122,7 +122,7 @@ def test_oversized_csv_upload_is_refused(dash_app, as_role, org):
     token = csrf_of(admin.get("/dashboard/tasks").get_data(as_text=True))
     big = "email,name\n" + "a@example.com,A\n" * 2000
     response = admin.post(f"/dashboard/assessments/{org.assessment_id}/invitations/bulk",
-                          data={"csrf_token": token, "csv_text": big})
+                          data={"csrf_token": token, "csv": big})
     assert response.status_code == 413
 
 
