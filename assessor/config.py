@@ -56,6 +56,8 @@ class Config:
         self.WEBHOOK_TIMEOUT = float(env.get("ASSESSOR_WEBHOOK_TIMEOUT", "5"))
         self.WEBHOOK_MAX_ATTEMPTS = int(env.get("ASSESSOR_WEBHOOK_MAX_ATTEMPTS", "6"))
         self.WEBHOOK_BACKOFF_SECONDS = float(env.get("ASSESSOR_WEBHOOK_BACKOFF", "10"))
+        # Off by default: webhooks to loopback/private addresses are refused (SSRF).
+        self.WEBHOOK_ALLOW_PRIVATE = _bool(env.get("ASSESSOR_WEBHOOK_ALLOW_PRIVATE"), False)
 
     def _ops_settings(self, env) -> None:
         # Observability (assessor.observability; see docs/configuration.md).

@@ -98,7 +98,9 @@ def make_config(db_url: str, **overrides):
     env = {"DATABASE_URL": db_url, "ASSESSOR_JOB_BACKOFF": "0.05",
            "ASSESSOR_WEBHOOK_BACKOFF": "0.05", "ASSESSOR_RECOVERY_INTERVAL": "3600",
            "ASSESSOR_APPLICANT_RATE_LIMIT": "10000", "SECRET_KEY": "test",
-           "ASSESSOR_ENGINE": "builtin"}
+           "ASSESSOR_ENGINE": "builtin",
+           # The webhook tests' receivers listen on 127.0.0.1.
+           "ASSESSOR_WEBHOOK_ALLOW_PRIVATE": "1"}
     env.update({k: str(v) for k, v in overrides.items()})
     return Config(env)
 

@@ -11,12 +11,14 @@ import logging
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import and_, or_, select, update
 
 from ..db.base import utcnow
 from ..db.models import Attempt, Webhook, WebhookDelivery
+from ..services.netguard import private_address
 from ..services.security import sign
 from .context import JobContext, Outcome, backoff
 
@@ -84,6 +86,10 @@ def deliver_webhook(ctx: JobContext, delivery_id: int) -> Outcome:
                "X-Assessor-Event": event, "X-Assessor-Delivery": str(delivery_id),
                "X-Assessor-Timestamp": str(stamp), "X-Assessor-Signature": sign(secret, stamp, body)}
     status, error = None, None
+    # Checked again at delivery: the name may resolve elsewhere by now.
+    blocked = None if ctx.config.WEBHOOK_ALLOW_PRIVATE else private_address(urlsplit(url).hostname)
+    if blocked:
+        return _record(ctx, delivery_id, attempts, None, f"refused: {blocked} is not public")
     try:
         response = requests.post(url, data=body, headers=headers, timeout=ctx.config.WEBHOOK_TIMEOUT,
                                  allow_redirects=False)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import jsonify
+from flask import current_app, jsonify
 from sqlalchemy import func, select
 
 from ....db import models as m
 from ....services import create_task, owned, save_role_profile
 from ....services.audit import actor_of, audit
 from ....services.errors import Forbidden, InputError, NotFound
+from ....services.netguard import private_address
 from ....services.security import new_token
 from ...auth import check_types, current_user, int_arg, json_body, recruiter
 from ...extensions import session
@@ -113,6 +114,13 @@ def _check_url(url: object) -> str:
     parsed = urlparse(url if isinstance(url, str) else "")
     if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 2000:
         raise InputError("url must be an absolute http(s) URL")
+    try:
+        host = parsed.hostname
+    except ValueError as exc:
+        raise InputError("url must be an absolute http(s) URL") from exc
+    if not current_app.config["ASSESSOR_CONFIG"].WEBHOOK_ALLOW_PRIVATE and private_address(host):
+        raise InputError("url must point to a public address, not loopback or a private "
+                         "network (ASSESSOR_WEBHOOK_ALLOW_PRIVATE=1 allows internal receivers)")
     return url
 
 
