@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assessor.scoring.levelmodel import load_model  # noqa: E402
-from assessor.training.levels import HEADS, load, train_head  # noqa: E402
+from assessor.training.levels import HEADS, load_stacked, train_head  # noqa: E402
 from assessor.training.metrics import cefr_report, regression_report  # noqa: E402
 
 
@@ -31,9 +31,8 @@ def _by_group(samples, idx, err, key):
             for g, v in sorted(groups.items()) if len(v) >= 20}
 
 
-def _fce(shared: Path, cache: Path, model_path: Path | None) -> dict:
+def _fce(ds, model_path: Path | None) -> dict:
     from scipy.stats import spearmanr
-    ds = load(shared, cache, "fce")
     model = load_model(model_path)
     rows = [{n: ds.X[i, j] for j, n in enumerate(ds.names)} for i in range(len(ds.samples))]
     pred = np.array([model.predict("overall", r) for r in rows])
@@ -57,7 +56,8 @@ def main() -> int:
     if not (args.shared / "data").exists():
         print(f"no shared data at {args.shared}", file=sys.stderr)
         return 2
-    data = {c: load(args.shared, args.cache, c) for c in ("wi", "ellipse")}
+    # The same stacked features as training; FCE only receives predictions.
+    data, _ = load_stacked(args.shared, args.cache, extra=("fce",))
     out: dict = {}
     for head, corpus, label, lo, hi in HEADS:
         _, _, oof, y, keep = train_head(data[corpus], label, head, lo, hi)
@@ -66,7 +66,7 @@ def main() -> int:
             for key in ("gender", "race_ethnicity", "SES", "grade"):
                 rep[f"by_{key}"] = _by_group(data[corpus].samples, keep, oof - y, key)
         out[head] = rep
-    out["fce"] = _fce(args.shared, args.cache, args.model)
+    out["fce"] = _fce(data["fce"], args.model)
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "out" / "validity.json").write_text(json.dumps(out, indent=2))
     _print(out)
