@@ -4,6 +4,7 @@ Also the small request helpers every API view uses (JSON body, ints, dates).
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict, deque
@@ -16,9 +17,10 @@ from flask import current_app, g, request
 from ..db.models import User
 from ..services import invitation_for_token, user_for_token
 from ..services.errors import Forbidden, InputError, RateLimited, ServiceError
-from .extensions import session
+from .extensions import queue, session
 
 APPLICANT_HEADER = "X-Invitation-Token"
+log = logging.getLogger(__name__)
 
 
 def current_user() -> User:
@@ -65,13 +67,38 @@ class RateLimiter:
 _limiter = RateLimiter()
 
 
+def _shared_hit(conn, key: str, limit: int, window: int = 60) -> None:
+    """A fixed-window counter in Redis, shared by every web process."""
+    bucket = f"assessor:ratelimit:{key}:{int(time.time()) // window}"
+    pipe = conn.pipeline()
+    pipe.incr(bucket)
+    pipe.expire(bucket, window * 2)
+    count = pipe.execute()[0]
+    if count > limit:
+        raise RateLimited("too many requests; slow down and retry in a minute")
+
+
+def rate_limit(key: str, limit: int) -> None:
+    """Count a request against ``limit`` per minute: in Redis when the
+    service has one (so N processes share one limit), else in this process."""
+    q = queue()
+    conn = getattr(q, "redis", None)
+    if conn is not None:
+        try:
+            return _shared_hit(conn, f"{q.queue.name}:{key}", limit)
+        except q._redis_error as exc:
+            # Redis down: keep limiting, per process, rather than not at all.
+            log.warning("rate limit falls back to process memory: %s", exc)
+    _limiter.hit(key, limit)
+
+
 def applicant(view: Callable) -> Callable:
     """Resolve the invitation from the X-Invitation-Token header or ?token=."""
     @wraps(view)
     def wrapped(*args, **kwargs):
         token = request.headers.get(APPLICANT_HEADER) or request.args.get("token")
         limit = current_app.config["ASSESSOR_CONFIG"].APPLICANT_RATE_LIMIT
-        _limiter.hit(f"{request.remote_addr}:{(token or '')[:16]}", limit)
+        rate_limit(f"{request.remote_addr}:{(token or '')[:16]}", limit)
         g.invitation = invitation_for_token(session(), token)
         return view(*args, **kwargs)
     return wrapped

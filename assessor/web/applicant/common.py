@@ -10,13 +10,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from ...errors import AssessorError
 from ...services.applicant_flow import Link, has_consented, open_link
 from ...services.errors import http_status
-from ..auth import RateLimiter
+from ..auth import rate_limit
 from ..errors import error_response
 from ..extensions import session
 from ..security import CSRFError
 from . import bp
-
-_limiter = RateLimiter()
 
 #: Pages for links that cannot be used, with the HTTP status they answer.
 DEAD_STATES = {"unknown": 404, "revoked": 410, "expired": 410, "closed": 410, "not_open": 403,
@@ -29,7 +27,7 @@ def wants_json() -> bool:
 
 def load(token: str) -> Link:
     config = current_app.config["ASSESSOR_CONFIG"]
-    _limiter.hit(f"{request.remote_addr}:{token[:16]}", config.APPLICANT_RATE_LIMIT)
+    rate_limit(f"page:{request.remote_addr}:{token[:16]}", config.APPLICANT_RATE_LIMIT)
     return open_link(session(), token)
 
 
