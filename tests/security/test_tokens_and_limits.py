@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from tests.support.dashboard import PASSWORD, csrf_of, sign_in
@@ -132,3 +133,27 @@ def test_wrong_method_on_machine_endpoints_is_json_405(client):
             response = client.open(path, method=method, headers={"Accept": "text/html"})
             assert response.status_code == 405, (method, path)
             assert response.json["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.redis
+def test_with_redis_the_limit_is_shared_by_every_web_process(app_factory, make_tenant):
+    import uuid
+
+    from tests.conftest import REDIS_TEST_URL
+
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis not reachable at {REDIS_TEST_URL}: {exc}")
+    queue = f"assessor-test-{uuid.uuid4().hex[:8]}"
+    # Two apps stand for two gunicorn processes: each alone stays under the limit.
+    apps = [app_factory(REDIS_URL=REDIS_TEST_URL, ASSESSOR_QUEUE=queue,
+                        ASSESSOR_APPLICANT_RATE_LIMIT=6) for _ in range(2)]
+    tenant = make_tenant(invitations=1)
+    head = applicant_headers(tenant.invitations[0])
+    if 60 - time.time() % 60 < 3:
+        time.sleep(60 - time.time() % 60)  # the counter's window is the minute: start inside one
+    statuses = [apps[n % 2].test_client().get("/api/v1/applicant", headers=head).status_code
+                for n in range(10)]
+    assert statuses[:6] == [200] * 6 and 429 in statuses[6:], statuses
