@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, redirect, url_for
 from sqlalchemy import text
 
 from ..observability.readiness import check_schema
@@ -54,3 +54,9 @@ def readyz():
     response = jsonify({"status": "ready" if ready else "not_ready", "checks": checks})
     response.status_code = 200 if ready else 503
     return response
+
+
+@bp.get("/")
+def index():
+    """The bare address leads people to the recruiters' sign-in (applicants arrive by their link)."""
+    return redirect(url_for("dashboard.home"))
