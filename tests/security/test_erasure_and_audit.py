@@ -137,3 +137,24 @@ def test_database_refuses_raw_sql_edits_on_postgresql(db, org, hostile_attempt):
 def test_markup_in_the_name_is_never_in_the_audit_view(as_role, hostile_attempt):
     page = as_role("admin").get("/dashboard/audit").get_data(as_text=True)
     assert XSS not in page
+
+
+def test_erasure_while_scoring_is_queued_leaves_no_orphan_work(client, db, queue, tenant,
+                                                               fake_score):
+    from tests.support.service import SAMPLE, applicant_headers as H
+
+    token = tenant.invitations[0]
+    client.post("/api/v1/applicant/attempt", headers=H(token))
+    answer_id = client.post(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/submit",
+                            headers=H(token, "k"), json={"text": SAMPLE}).json["answer_id"]
+    candidate_id = client.get("/api/v1/attempts", headers=tenant.auth()).json["items"][0][
+        "candidate_id"]
+    assert client.delete(f"/api/v1/candidates/{candidate_id}",
+                         headers=tenant.auth()).status_code == 200
+    outcomes = queue.run_pending(include_delayed=True)
+    # The queued job finds its answer gone and stops: nothing to retry, nothing scored.
+    assert {o.status for o in outcomes} <= {"missing", "skip"}, [o.status for o in outcomes]
+    assert fake_score == [], "an erased answer was scored"
+    from assessor.db.models import Job, Score
+
+    assert _rows(db, Job, answer_id=answer_id) == [] and _rows(db, Score, answer_id=answer_id) == []
