@@ -8,6 +8,7 @@ scrape adds up all processes (:func:`registry_for_scrape`).
 """
 from __future__ import annotations
 
+import logging
 from typing import Callable, Iterable
 
 from prometheus_client import (CollectorRegistry, Counter, Histogram, REGISTRY,
@@ -36,7 +37,10 @@ JOB_FAILURES = Counter(
     "Job runs that failed; final=true when no retry is left (the answer is flagged).",
     ["kind", "final"])
 
+# The code of assessor.scoring.engines.select.FALLBACK_WARNING, repeated so
+# that importing the metrics does not import spaCy into the web process.
 FALLBACK_WARNING = "engine_fallback"
+log = logging.getLogger(__name__)
 
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:
@@ -75,10 +79,8 @@ class QueueDepthCollector:
         # and a missing sample shows the gap in the graphs.
         try:
             info = self._ping()
-        except Exception:  # noqa: BLE001 - reported as an absent sample, logged below
-            import logging
-
-            logging.getLogger(__name__).warning("queue depth: queue unreachable", exc_info=True)
+        except Exception:  # noqa: BLE001 - reported as an absent sample, and logged
+            log.warning("queue depth: queue unreachable", exc_info=True)
             return [family]
         family.add_metric([str(info.get("queue", "embedded")), str(info.get("mode", ""))],
                           float(info.get("pending") or 0))

@@ -116,3 +116,17 @@ def test_multiprocess_mode_adds_up_files(tmp_path):
     text = metrics.exposition(str(tmp_path)).decode()
     families = {f.name: f.samples for f in text_string_to_metric_families(text)}
     assert sample(families, "assessor_engine_fallbacks_total") == 3
+
+
+def test_fallback_code_matches_the_engine_selector():
+    from assessor.scoring.engines.select import FALLBACK_WARNING
+
+    assert metrics.FALLBACK_WARNING == FALLBACK_WARNING
+
+
+def test_queue_depth_absent_when_queue_unreachable():
+    def down():
+        raise ConnectionError("redis down")
+
+    families = list(metrics.QueueDepthCollector(down).collect())
+    assert [f.name for f in families] == ["assessor_queue_depth"] and families[0].samples == []
