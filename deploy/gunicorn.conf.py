@@ -42,8 +42,9 @@ errorlog = "-"
 # Each process builds its own app, database pool and Redis connection after
 # the fork: sharing pooled connections across a fork corrupts them.
 preload_app = False
-# Behind a reverse proxy / load balancer that sets X-Forwarded-*.
-forwarded_allow_ips = "*"
+# X-Forwarded-Proto is trusted only from gunicorn's default (127.0.0.1); behind
+# a proxy on another host add its address: --forwarded-allow-ips in
+# GUNICORN_CMD_ARGS. Trusting "*" would let any client claim https.
 
 
 def on_starting(server) -> None:
