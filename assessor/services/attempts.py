@@ -18,6 +18,7 @@ from ..scoring.text import word_count
 from .audit import audit
 from .errors import Conflict, Forbidden, InputError, NotFound
 from .fingerprint import NEAR_DUPLICATE_BITS, distance, simhash
+from .reviews import summarise
 
 #: Network delay tolerated after the deadline before answers are refused.
 GRACE = timedelta(seconds=60)
@@ -221,7 +222,19 @@ def _close(session: Session, attempt: Attempt, now: datetime, action: str) -> li
     attempt.submitted_at = now if submitted else None
     audit(session, "system" if action == "attempt.expire" else _actor(attempt.invitation), action,
           org_id=attempt.assessment.org_id, target=attempt, details={"auto_submitted": enqueue})
+    if submitted and not enqueue:
+        _summarise_closed(session, attempt)
     return enqueue
+
+
+def _summarise_closed(session: Session, attempt: Attempt) -> None:
+    # Every answer may be scored already (the worker was quicker than the
+    # applicant), so no later score will summarise the attempt: do it now.
+    # Its webhook deliveries go out with the next recovery pass.
+    from ..jobs.webhooks import create_deliveries
+
+    if summarise(attempt):
+        create_deliveries(session, attempt, "score.ready")
 
 
 def _enqueue_after_commit(session: Session, queue, answer_ids: list[int]) -> None:

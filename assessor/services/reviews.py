@@ -21,6 +21,10 @@ _OUTCOME_ORDER = ("not_yet", "trainable", "pass")
 def summarise(attempt: Attempt) -> bool:
     """Fill the attempt's summary columns once every submitted answer has a
     score; returns True when the attempt became ``scored``."""
+    if attempt.status not in ("submitted", "scored"):
+        # Still open: scoring the first answers must not close it while the
+        # applicant writes the others (their drafts and submits got 409).
+        return False
     submitted = [a for a in attempt.answers if a.submitted_at is not None]
     scores: list[Score] = [a.latest_score for a in submitted if a.latest_score is not None]
     if not submitted or len(scores) < len(submitted):
