@@ -70,7 +70,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at the start, waiting up to busy_timeout
+    # for it. A deferred BEGIN read first and then failed at once with
+    # "database is locked" when it tried to write after another thread's
+    # commit (SQLite refuses to upgrade a stale snapshot), which lost the
+    # embedded worker's claims and applicants' submits under concurrency.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

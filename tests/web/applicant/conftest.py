@@ -3,7 +3,6 @@ scorer, a live server on 127.0.0.1:0 with the embedded worker, and a
 headless Chromium (Debian's) driven by Playwright."""
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -12,9 +11,6 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "bench" / "out" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -181,17 +177,6 @@ def live(app_factory, scorer):
     finally:
         server.shutdown()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (Debian package 'chromium')")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
