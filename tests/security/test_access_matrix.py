@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.support.dashboard import csrf_of
 from tests.support.service import SAMPLE, applicant_headers
 

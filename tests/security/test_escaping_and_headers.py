@@ -60,7 +60,10 @@ def test_csv_import_names_are_escaped(as_role, org):
     _assert_escaped(admin.get("/dashboard/candidates").get_data(as_text=True), "candidates")
 
 
-def test_export_neutralises_formulas_and_keeps_the_text(as_role, hostile_attempt):
+def test_export_neutralises_formulas_and_keeps_the_text(as_role, db, queue, org, hostile_attempt):
+    from tests.support.dashboard import scored_attempt
+
+    scored_attempt(db, queue, org, "formula@example.com", FORMULA, 60)
     response = as_role("admin").get("/dashboard/candidates.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -69,6 +72,7 @@ def test_export_neutralises_formulas_and_keeps_the_text(as_role, hostile_attempt
     for cell in cells:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     assert any(XSS in cell for cell in cells), "the name is not exported verbatim as text"
+    assert any(FORMULA in cell for cell in cells), "the formula-like name was dropped, not defused"
 
 
 def _page_types(token: str, attempt_id: int) -> list[tuple[str, str]]:
