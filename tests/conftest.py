@@ -217,3 +217,19 @@ def make_tenant(db):
 @pytest.fixture
 def tenant(make_tenant):
     return make_tenant()
+
+
+@pytest.fixture
+def redis_queue():
+    """A unique RQ queue name on the test Redis, emptied afterwards (skips without Redis)."""
+    redis = pytest.importorskip("redis")
+    from rq import Queue
+
+    conn = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        conn.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis not reachable at {REDIS_TEST_URL}: {exc}")
+    name = f"assessor-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    Queue(name, connection=conn).delete(delete_jobs=True)

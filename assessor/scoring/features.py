@@ -121,6 +121,10 @@ class Analysis:
     #: Syntactic n-gram frequencies, scored by the model's n-gram heads.
     ngram_freqs: dict[str, float]
 
+    def model_inputs(self, model) -> dict[str, float]:
+        """Every feature the level model reads, its n-gram heads' outputs included."""
+        return dict(self.values, **model.ngram_features(self.ngram_freqs))
+
     def details(self) -> dict:
         """What a person reading the result sees (not the raw features)."""
         return {

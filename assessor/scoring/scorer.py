@@ -61,8 +61,7 @@ class Scorer:
         p = self._pipeline(text, prompt)
         if p.screening.status != "scored":
             return None
-        analysis = p.analysis()
-        return dict(analysis.values, **self.model.ngram_features(analysis.ngram_freqs))
+        return p.analysis().model_inputs(self.model)
 
     def _pipeline(self, text: str, prompt: str | None) -> "_Pipeline":
         if prompt is not None and not isinstance(prompt, str):
@@ -80,7 +79,7 @@ class Scorer:
               base: dict) -> Result:
         model, screening = self.model, p.screening
         analysis = p.analysis()
-        values = dict(analysis.values, **model.ngram_features(analysis.ngram_freqs))
+        values = analysis.model_inputs(model)
         overall = TraitScore.from_level(model.predict("overall", values))
         grammar = TraitScore.from_level(model.predict("grammar", values))
         vocab = TraitScore.from_level(model.predict("vocabulary", values))

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -19,21 +18,6 @@ from tests.support.service import SAMPLE, applicant_headers as H
 
 pytestmark = pytest.mark.redis
 MAIN = Path(__file__).with_name("rq_worker_main.py")
-
-
-@pytest.fixture
-def redis_queue():
-    redis = pytest.importorskip("redis")
-    from rq import Queue
-
-    conn = redis.Redis.from_url(REDIS_TEST_URL)
-    try:
-        conn.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_TEST_URL}: {exc}")
-    name = f"assessor-test-{uuid.uuid4().hex[:8]}"
-    yield name
-    Queue(name, connection=conn).delete(delete_jobs=True)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,6 @@ from tests.support.service import SAMPLE
 
 pytestmark = pytest.mark.redis
 MAIN = Path(__file__).resolve().parents[1] / "jobs" / "rq_worker_main.py"
-
-
-@pytest.fixture
-def redis_queue():
-    redis = pytest.importorskip("redis")
-    from rq import Queue
-
-    conn = redis.Redis.from_url(REDIS_TEST_URL)
-    try:
-        conn.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_TEST_URL}: {exc}")
-    name = f"assessor-test-{uuid.uuid4().hex[:8]}"
-    yield name
-    Queue(name, connection=conn).delete(delete_jobs=True)
 
 
 def test_worker_json_logs_carry_the_request_id(app_factory, db_url, redis_queue, tenant):
