@@ -47,7 +47,7 @@ def score_row(job: tuple[int, dict[str, str], str | None]) -> dict[str, str]:
         if not out["id"]:
             raise InputError("the id column is empty")
         result = _scorer.score(row.get("text") or "", prompt=row.get("prompt") or None,
-                               profile=profile)
+                               profile=profile, target_words=_target(row.get("target_words")))
     except AssessorError as exc:
         out.update(status="error", error=f"row {number}: {exc}")
         return out
@@ -66,6 +66,15 @@ def score_row(job: tuple[int, dict[str, str], str | None]) -> dict[str, str]:
     return out
 
 
+def _target(value: str | None) -> int | None:
+    if not (value or "").strip():
+        return None
+    try:
+        return int(value.strip())
+    except ValueError as exc:
+        raise InputError(f"target_words {value!r} is not a whole number") from exc
+
+
 def _num(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
@@ -81,7 +90,7 @@ def _rows(path: Path, profile: str | None) -> Iterator[tuple[int, dict[str, str]
         missing = {"id", "text"} - set(reader.fieldnames or ())
         if missing:
             raise InputError(f"{path} lacks the column(s) {', '.join(sorted(missing))}; "
-                             "expected id,text and optionally prompt")
+                             "expected id,text and optionally prompt, target_words")
         try:
             for number, row in enumerate(reader, start=1):
                 yield number, row, profile

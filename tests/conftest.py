@@ -158,8 +158,8 @@ def fake_score(monkeypatch):
 
     calls = []
 
-    def score(text, prompt=None, profile=None, settings=None):
-        calls.append({"text": text, "prompt": prompt, "profile": profile})
+    def score(text, prompt=None, profile=None, settings=None, target_words=None):
+        calls.append({"text": text, "prompt": prompt, "profile": profile, "target_words": target_words})
         return fake_result(text, profile)
 
     monkeypatch.setattr(scoring, "score", score)

@@ -15,10 +15,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", nargs="?", default="-", help="answer text file, or - for standard input")
     p.add_argument("--prompt", type=Path, help="file with the task prompt the answer replies to")
     p.add_argument("--profile", help="role profile (voice, chat, email, technical, or a custom one)")
+    p.add_argument("--target-words", type=int, metavar="N",
+                   help="how many words the task asks for (length is judged against it)")
     p.add_argument("--format", choices=("json", "text"), default="json")
     p.set_defaults(func=cmd_score)
 
-    b = sub.add_parser("batch", help="score a CSV of answers (columns id,text[,prompt])")
+    b = sub.add_parser("batch", help="score a CSV of answers (columns id,text[,prompt][,target_words])")
     b.add_argument("input", type=Path)
     b.add_argument("-o", "--output", type=Path, required=True)
     b.add_argument("--profile")
@@ -52,7 +54,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     text = _read(args.file)
     prompt = _read(args.prompt) if args.prompt else None
-    result = Scorer(Config().scoring_settings()).score(text, prompt=prompt, profile=args.profile)
+    result = Scorer(Config().scoring_settings()).score(text, prompt=prompt, profile=args.profile,
+                                                       target_words=args.target_words)
     if args.format == "json":
         json.dump(result.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         print()

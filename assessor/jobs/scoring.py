@@ -44,6 +44,16 @@ def _already_scored(session, answer_id: int, version: str | None) -> bool:
     return session.scalar(query.limit(1)) is not None
 
 
+def target_words(answer: Answer) -> int | None:
+    """The length the task asked for: the middle of its word limits, as set
+    for this assessment (a chat reply of 20–80 words is judged against 50)."""
+    item = next((i for i in answer.attempt.assessment.items if i.task_id == answer.task_id), None)
+    low, high = item.word_limits if item else (answer.task.min_words, answer.task.max_words)
+    if not high:
+        return None
+    return max(1, min(5000, round(((low or 0) + high) / 2)))
+
+
 def _claim(ctx: JobContext, answer_id: int) -> tuple[str, dict | None]:
     """Mark the job running and read what scoring needs; ('skip', None) when
     there is nothing to do."""
@@ -69,7 +79,8 @@ def _claim(ctx: JobContext, answer_id: int) -> tuple[str, dict | None]:
             return "busy", None
         job = session.scalar(select(Job).where(Job.kind == "score", Job.answer_id == answer_id))
         return "run", {"text": answer.text, "prompt": answer.task.prompt,
-                       "profile": profile_for(answer.attempt.assessment), "attempts": job.attempts}
+                       "profile": profile_for(answer.attempt.assessment), "attempts": job.attempts,
+                       "target_words": target_words(answer)}
 
 
 def score_answer(ctx: JobContext, answer_id: int) -> Outcome:
@@ -84,7 +95,7 @@ def score_answer(ctx: JobContext, answer_id: int) -> Outcome:
     started = time.perf_counter()
     try:
         result = scoring.score(work["text"], prompt=work["prompt"], profile=work["profile"],
-                               settings=ctx.config.scoring_settings())
+                               settings=ctx.config.scoring_settings(), target_words=work["target_words"])
     except InputError as exc:
         # The text itself cannot be scored: retrying will not help.
         return _fail(ctx, answer_id, f"{exc.code}: {exc}", retry=False, attempts=work["attempts"])

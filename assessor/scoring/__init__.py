@@ -37,15 +37,17 @@ def _default_scorer():
 
 
 def score(text: str, prompt: str | None = None, profile=None,
-          settings: ScoringSettings | None = None) -> Result:
+          settings: ScoringSettings | None = None, target_words: int | None = None) -> Result:
     """Score one answer.
 
     ``profile`` is a role profile name (``"voice"``), a dict or a
     :class:`RoleProfile`; with one, the result carries a decision.
+    ``target_words`` is the length the task asks for (a chat reply is short);
+    without it, length is judged as for a short essay.
     Raises :class:`assessor.errors.InputError` for input that cannot be scored.
     """
     scorer = _default_scorer() if settings is None else _scorer_for(settings)
-    return scorer.score(text, prompt=prompt, profile=profile)
+    return scorer.score(text, prompt=prompt, profile=profile, target_words=target_words)
 
 
 _by_settings: dict = {}

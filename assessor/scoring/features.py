@@ -67,6 +67,8 @@ _BARE_CONTRACTIONS = frozenset({"dont", "cant", "wont", "didnt", "doesnt", "isnt
 #: Words beyond which length earns no more credit (W&I cross-validation: QWK
 #: 0.737 at 150, 0.744 at 600, 0.673 with no length at all).
 LENGTH_CAP = 150
+#: Below this a task target is not trusted to show range at all.
+MIN_TARGET = 40
 _ZIPF_BINS = ((6.0, "zipf_6"), (5.0, "zipf_5"), (4.0, "zipf_4"), (3.0, "zipf_3"))
 
 
@@ -94,7 +96,17 @@ def _conventions(doc: Doc, sents: list, alpha: list) -> dict[str, float]:
     }
 
 
-def _surface(doc: Doc, words: int) -> dict[str, float]:
+def length_credit(words: int, target_words: int | None = None) -> float:
+    """Words as the model sees them: a task that asks for fewer words than a
+    full essay scales the answer up, so a complete 60-word chat reply is not
+    judged as a stunted essay; past the cap, length earns nothing."""
+    seen = max(words, 1)
+    if target_words and target_words < LENGTH_CAP:
+        seen = seen * LENGTH_CAP / max(target_words, MIN_TARGET)
+    return math.log(min(seen, LENGTH_CAP))
+
+
+def _surface(doc: Doc, words: int, target_words: int | None = None) -> dict[str, float]:
     alpha = [t for t in doc if t.is_alpha]
     n = max(len(alpha), 1)
     sents = list(doc.sents)
@@ -102,7 +114,7 @@ def _surface(doc: Doc, words: int) -> dict[str, float]:
     out = {
         # Length earns credit only up to a typical task's length: a short
         # answer cannot show range, but padding beyond that earns nothing.
-        "log_words": math.log(min(max(words, 1), LENGTH_CAP)),
+        "log_words": length_credit(words, target_words),
         "mean_word_length": sum(len(t) for t in alpha) / n,
         "long_word_share": sum(1 for t in alpha if len(t) >= 7) / n,
         "unknown_dep_share": sum(1 for t in doc if t.dep_ == "dep") / max(len(doc), 1),
@@ -136,10 +148,10 @@ class Analysis:
 
 
 def analyse(doc: Doc, issues: list[Issue], words: int,
-            cx: "complexity.Complexity | None" = None) -> Analysis:
+            cx: "complexity.Complexity | None" = None, target_words: int | None = None) -> Analysis:
     vp, cx = vocabulary.profile(doc), cx or complexity.measure(doc)
     values: dict[str, float] = {}
-    values.update(_surface(doc, words))
+    values.update(_surface(doc, words, target_words))
     values.update(_issue_rates(issues, words))
     values.update(_complexity(cx))
     values.update(_vocabulary(vp))

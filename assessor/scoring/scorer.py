@@ -42,9 +42,12 @@ class Scorer:
         return self._plan
 
     def score(self, text: str, prompt: str | None = None,
-              profile: "str | RoleProfile | dict | None" = None) -> Result:
+              profile: "str | RoleProfile | dict | None" = None,
+              target_words: int | None = None) -> Result:
+        """``target_words`` is how many words the task asks for: length is
+        judged against it rather than against an essay's length."""
         role = get_profile(profile, self.settings.profiles_path)
-        p = self._pipeline(text, prompt)
+        p = self._pipeline(text, prompt, target_words)
         issues = tuple(_to_original(p.prepared, p.run.issues))
         warnings = list(p.run.warnings) + _input_warnings(p.prepared) + p.screening.warnings
         base = dict(issues=issues, engine=p.run.engine, model_version=self.model.version,
@@ -53,19 +56,21 @@ class Scorer:
             return _unrated(p.screening, role, warnings, base)
         return self._rate(p, role, warnings, base)
 
-    def features(self, text: str, prompt: str | None = None) -> dict[str, float] | None:
+    def features(self, text: str, prompt: str | None = None,
+                 target_words: int | None = None) -> dict[str, float] | None:
         """The level model's inputs for one answer (None when it cannot be rated).
 
         Calibration uses this so that it fits exactly what scoring computes.
         """
-        p = self._pipeline(text, prompt)
+        p = self._pipeline(text, prompt, target_words)
         if p.screening.status != "scored":
             return None
         return p.analysis().model_inputs(self.model)
 
-    def _pipeline(self, text: str, prompt: str | None) -> "_Pipeline":
+    def _pipeline(self, text: str, prompt: str | None, target_words: int | None) -> "_Pipeline":
         if prompt is not None and not isinstance(prompt, str):
             raise InputError("prompt must be a string")
+        _check_target(target_words)
         prepared = prepare(text, self.settings.max_chars)
         if not prepared.plain.strip():
             raise InputError("the answer is empty")
@@ -73,7 +78,7 @@ class Scorer:
         doc = get_nlp()(prepared.plain)
         run = run_grammar(self._engines(), prepared.plain, doc)
         screening = screen(prepared.plain, doc, prompt_plain, self.settings.min_words)
-        return _Pipeline(prepared, doc, run, screening, word_count(prepared.plain))
+        return _Pipeline(prepared, doc, run, screening, word_count(prepared.plain), target_words)
 
     def _rate(self, p: "_Pipeline", role: RoleProfile | None, warnings: list[Warning_],
               base: dict) -> Result:
@@ -98,6 +103,8 @@ class Scorer:
                 flags=tuple(w.message for w in screening.warnings if w.code in screening.REVIEW_CODES)))
         details = dict(screening.details, **analysis.details(),
                        traits=_traits(model, values))
+        if p.target_words is not None:
+            details["target_words"] = p.target_words
         return Result("scored", overall.cefr, overall.score, overall.level, confidence,
                       grammar, vocab, decision=decision, warnings=tuple(warnings),
                       details=details, uncertainty=round(sd, 3), **base)
@@ -110,13 +117,21 @@ class _Pipeline:
     run: EngineRun
     screening: Screening
     words: int
+    target_words: int | None = None
 
     def analysis(self) -> feats.Analysis:
         s = self.screening
         # Issues count only where they fall inside the text that is rated.
         counted = [i for i in self.run.issues if s.counts(i.offset)]
         return feats.analyse(s.effective_doc or self.doc, counted, s.effective_words or self.words,
-                             cx=s.complexity)
+                             cx=s.complexity, target_words=self.target_words)
+
+
+def _check_target(target_words) -> None:
+    if target_words is None:
+        return
+    if isinstance(target_words, bool) or not isinstance(target_words, int) or not 1 <= target_words <= 5000:
+        raise InputError("target_words must be a whole number of words from 1 to 5000")
 
 
 def _traits(model: LevelModel, values: dict[str, float]) -> dict[str, float]:

@@ -92,3 +92,21 @@ def test_batch_command_exit_code_signals_failed_rows(tmp_path):
     _write(src, [("a1", SAMPLE.read_text(), ""), ("a2", "", "")])
     assert main(["batch", str(src), "-o", str(dst), "--jobs", "1", "--no-progress"]) == 3
     assert len(list(csv.DictReader(dst.open()))) == 2
+
+
+def test_batch_reads_an_optional_target_words_column(tmp_path):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    good = SAMPLE.read_text()
+    _write(src, [("t1", good, "", "120"), ("t2", good, "", ""), ("t3", good, "", "sixty"),
+                 ("t4", good, "", "0")], header=("id", "text", "prompt", "target_words"))
+    summary = run_batch(src, dst, jobs=1, settings=BUILTIN, progress=False)
+    by_id = {r["id"]: r for r in csv.DictReader(dst.open(encoding="utf-8"))}
+    assert (summary.scored, summary.failed) == (2, 2)
+    assert by_id["t1"]["cefr"] and by_id["t2"]["cefr"]
+    assert "not a whole number" in by_id["t3"]["error"]
+    assert "target_words" in by_id["t4"]["error"]
+
+
+def test_score_command_takes_a_target(tmp_path, capsys):
+    assert main(["score", str(SAMPLE), "--target-words", "80"]) == 0
+    assert json.loads(capsys.readouterr().out)["details"]["target_words"] == 80

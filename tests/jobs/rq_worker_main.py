@@ -23,7 +23,7 @@ def main() -> int:
 
         delay = float(os.environ.get("ASSESSOR_TEST_SCORE_SLEEP", "0"))
 
-        def score(text, prompt=None, profile=None, settings=None):
+        def score(text, prompt=None, profile=None, settings=None, target_words=None):
             time.sleep(delay)
             return fake_result(text, profile)
 

@@ -191,3 +191,9 @@ def test_rescore_after_failure(app_factory, tenant, monkeypatch):
     queue.run_pending()
     attempt = client.get(f"/api/v1/attempts/{attempt['id']}", headers=tenant.auth()).json
     assert attempt["status"] == "scored" and "scoring_failed" not in attempt["flags"]
+
+
+def test_the_job_judges_length_against_the_tasks_word_limits(app, db, submitted, fake_score):
+    # The tenant's tasks ask for 5–200 words: the middle of that is the target.
+    score_answer(app.extensions["assessor"]["ctx"], submitted)
+    assert fake_score[0]["target_words"] == round((5 + 200) / 2)

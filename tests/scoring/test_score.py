@@ -85,3 +85,28 @@ def test_result_is_frozen():
     result = run(GOOD)
     with pytest.raises(AttributeError):
         result.cefr = "C2"
+
+
+# A complete chat reply: short because the task asked for a short answer.
+CHAT = ("Hi Maria, thanks for waiting. I have checked your account and the double charge was a "
+        "mistake on our side. I have refunded it today, so you will see the money back within "
+        "three working days. Is there anything else I can help you with?")
+
+
+def test_a_short_task_target_judges_a_short_reply_as_complete():
+    essay_scale = run(CHAT)
+    as_chat = run(CHAT, target_words=50)
+    assert as_chat.details["target_words"] == 50
+    assert "target_words" not in essay_scale.details
+    assert as_chat.level > essay_scale.level
+
+
+def test_a_long_task_target_changes_nothing():
+    # Length credit stops at 150 words, so an essay-sized target is a no-op.
+    assert run(GOOD, target_words=250).level == pytest.approx(run(GOOD).level)
+
+
+@pytest.mark.parametrize("bad", [0, -5, 5001, 2.5, "60", True])
+def test_bad_target_words_are_input_errors(bad):
+    with pytest.raises(InputError, match="target_words"):
+        run(GOOD, target_words=bad)

@@ -150,7 +150,7 @@ def scorer(monkeypatch, real_scorer_problem):
     warnings.warn(f"real scorer unavailable ({real_scorer_problem}); levels from a stand-in")
     plan = build_engines(ScoringSettings(engine="builtin"))
 
-    def score(text, prompt=None, profile=None, settings=None):
+    def score(text, prompt=None, profile=None, settings=None, target_words=None):
         result = fake_result(text, profile)
         issues = tuple(run_grammar(plan, text, get_nlp()(text)).issues)
         return type(result)(**{**result.__dict__, "issues": issues})

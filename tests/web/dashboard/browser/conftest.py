@@ -61,7 +61,7 @@ def _stand_in_if_needed(settings, monkeypatch) -> str | None:
 
     plan = build_engines(settings)
 
-    def stand_in(text, prompt=None, profile=None, settings=None):
+    def stand_in(text, prompt=None, profile=None, settings=None, target_words=None):
         issues = run_grammar(plan, text, get_nlp()(text)).issues
         result = fake_result(text, profile, model_version="browser-test-standin")
         return dataclasses.replace(result, issues=tuple(issues))
