@@ -27,6 +27,10 @@ class Sample:
     group: str
     labels: dict[str, float] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    #: Gold corrections of annotator 0 as (start, end, correction, code):
+    #: character offsets into ``text``; correction None = marked but left
+    #: uncorrected; code is the CLC error code (FCE) or "" (W&I json has none).
+    edits: list[tuple[int, int, str | None, str]] = field(default_factory=list)
 
 
 def wi_level(label: str) -> float:
@@ -43,6 +47,28 @@ def _require(path: Path) -> Path:
     return path
 
 
+def _edits(rec: dict) -> list[tuple[int, int, str | None, str]]:
+    """Annotator 0's edits of a BEA-2019 json record, in text order."""
+    if not rec.get("edits"):
+        return []
+    edits = [(e[0], e[1], e[2], e[3] if len(e) > 3 else "") for e in rec["edits"][0][1]]
+    return sorted(edits, key=lambda e: (e[0], e[1]))
+
+
+def corrected(sample: Sample) -> str:
+    """The text with its gold edits applied. An uncorrected mark keeps the
+    original but lets the corrections nested inside it apply (FCE marks whole
+    unclear sentences this way); of two overlapping corrections the first wins."""
+    parts, cursor = [], 0
+    for start, end, correction, _ in sample.edits:
+        if start < cursor or correction is None:
+            continue
+        parts += [sample.text[cursor:start], correction]
+        cursor = end
+    parts.append(sample.text[cursor:])
+    return "".join(parts)
+
+
 def load_wi(shared: Path) -> list[Sample]:
     samples = []
     for part in "ABC":
@@ -51,7 +77,8 @@ def load_wi(shared: Path) -> list[Sample]:
             rec = json.loads(line)
             writer = rec.get("userid") or f"anon-{rec['id']}"
             samples.append(Sample("wi", rec["id"], rec["text"], f"wi:{writer}",
-                                  {"cefr": wi_level(rec["cefr"])}, {"cefr": rec["cefr"]}))
+                                  {"cefr": wi_level(rec["cefr"])}, {"cefr": rec["cefr"]},
+                                  _edits(rec)))
     return samples
 
 
@@ -90,7 +117,7 @@ def load_fce(shared: Path, split: str = "train") -> list[Sample]:
             labels["script"] = float(rec["script-s"])
         samples.append(Sample("fce", f"{rec['id']}#{rec.get('q', i)}", rec["text"],
                               f"fce:{rec['id']}", labels,
-                              {"l1": rec.get("l1", ""), "age": rec.get("age", "")}))
+                              {"l1": rec.get("l1", ""), "age": rec.get("age", "")}, _edits(rec)))
     return samples
 
 
