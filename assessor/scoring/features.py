@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from . import complexity, ngrams, vocabulary
+from . import complexity, errordensity, ngrams, vocabulary
 from .types import CEFR_LEVELS, Issue
 
 _CEFR_NUM = {c: i + 1 for i, c in enumerate(CEFR_LEVELS)}
@@ -155,4 +155,5 @@ def analyse(doc: Doc, issues: list[Issue], words: int,
     values.update(_issue_rates(issues, words))
     values.update(_complexity(cx))
     values.update(_vocabulary(vp))
+    values.update(errordensity.features(doc))
     return Analysis(values, vp, cx, ngrams.frequencies(doc))

@@ -22,7 +22,7 @@ from ..scoring import features as feats
 from ..scoring.levelmodel import FORMAT
 from ..scoring.text import word_count
 from ..scoring import ngrams
-from . import ngram_heads
+from . import errordensity, ngram_heads
 from .corpora import LOADERS, Sample
 from .metrics import cefr_report, regression_report
 from .parsecache import parse_all
@@ -41,6 +41,10 @@ class Dataset:
     def add_column(self, name: str, values: np.ndarray) -> None:
         self.X = np.column_stack([self.X, values])
         self.names.append(name)
+
+    def replace_columns(self, rows: list[dict[str, float]]) -> None:
+        for name in rows[0]:
+            self.X[:, self.names.index(name)] = [r[name] for r in rows]
 
 
 def _engine():
@@ -88,6 +92,11 @@ def load_stacked(shared: Path, cache: Path, corpora=("wi", "ellipse"), extra=())
     predictions; they are never used to fit anything.
     """
     data = {c: load(shared, cache, c) for c in (*corpora, *extra)}
+    # Detectors trained on W&I and FCE corrections must not judge the texts
+    # they learned from: those corpora get cross-fitted values.
+    for corpus, rows in errordensity.crossfit_columns(shared, cache).items():
+        if corpus in data:
+            data[corpus].replace_columns(rows)
     specs, columns = ngram_heads.stack({c: data[c].freqs for c in corpora},
                                        {c: data[c].samples for c in corpora})
     for c in corpora:
@@ -104,7 +113,7 @@ def load_stacked(shared: Path, cache: Path, corpora=("wi", "ellipse"), extra=())
 # evidence, a vocabulary level on vocabulary evidence.
 def _subset(names: list[str], head: str) -> list[str]:
     if head.endswith("grammar"):
-        keep = ("rate_", "log_rate_", "cx_", "unknown_dep", "verbless", "log_words",
+        keep = ("rate_", "log_rate_", "cx_", "unknown_dep", "verbless", "log_words", "ged_",
                 "ng_grammar", "ng_cefr", "lower_", "bare_contraction", "space_before", "comma_per")
     elif head.endswith("vocabulary"):
         keep = ("voc_", "mean_word_length", "long_word_share", "rate_spelling",

@@ -1,0 +1,163 @@
+"""Train the error-density detector from learner texts with gold corrections.
+
+    python -m assessor.training.errordensity --shared ../shared
+
+A token is labelled an error when a gold edit (W&I and FCE, annotator 0)
+covers it; an insertion marks the token it precedes. The weights go to
+``assessor/data/errordensity/weights.npy``. For the level model's training,
+:func:`crossfit` gives each W&I or FCE text densities from a detector that
+never saw its writer, so the level model's cross-validation is not leaked.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
+
+from ..scoring import errordensity as ged
+from ..scoring.text import prepare
+from .corpora import LOADERS, Sample
+from .parsecache import parse_all
+
+CORPORA = ("wi", "fce")
+FOLDS = 5
+ALPHA = 2e-6
+EPOCHS = 8
+WEIGHTS = Path(ged.__file__).resolve().parents[1] / "data" / "errordensity" / "weights.npy"
+
+
+def token_labels(sample: Sample, doc) -> np.ndarray | None:
+    """1 for every token a gold edit touches; None when offsets cannot be trusted."""
+    if prepare(sample.text, max_chars=10**7).plain != sample.text:
+        return None
+    labels = np.zeros(len(doc), dtype=np.int8)
+    starts = np.array([t.idx for t in doc])
+    ends = starts + np.array([len(t) for t in doc])
+    for start, end, _, _ in sample.edits:
+        if end > start:
+            labels[(starts < end) & (ends > start)] = 1
+        else:  # an insertion: the token that follows is where the error shows
+            after = np.flatnonzero(starts >= start)
+            if len(after):
+                labels[after[0]] = 1
+    return np.array([labels[i] for i in range(len(doc)) if not doc[i].is_space])
+
+
+def _rows(docs: list) -> list[list[int]]:
+    return [[ged.hash_features(row) for row in ged.doc_features(d)] for d in docs]
+
+
+def _matrix(hashed: list[list[list[int]]]) -> csr_matrix:
+    indices, indptr = [], [0]
+    for doc_rows in hashed:
+        for row in doc_rows:
+            indices.extend(row)
+            indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    # Duplicate hashes within a row add up, exactly as the run-time sum does.
+    m = csr_matrix((data, np.array(indices), np.array(indptr)), shape=(len(indptr) - 1, 1 << ged.BITS))
+    m.sum_duplicates()
+    return m
+
+
+def fit(hashed: list, labels: list[np.ndarray]) -> np.ndarray:
+    X, y = _matrix(hashed), np.concatenate(labels)
+    model = SGDClassifier(loss="log_loss", alpha=ALPHA, max_iter=EPOCHS, tol=None, random_state=0)
+    model.fit(X, y)
+    w = model.coef_.ravel().astype(np.float32)
+    # The bias feature "b" is in every row: fold the intercept into its weight.
+    w[ged.hash_features(["b"])[0]] += float(model.intercept_[0])
+    return w
+
+
+class Corpus:
+    """Parsed texts of the corrected corpora with token labels and hashed features."""
+
+    def __init__(self, shared: Path, cache: Path, corpora=CORPORA) -> None:
+        self.samples, self.docs = [], []
+        for name in corpora:
+            samples = LOADERS[name](shared)
+            self.samples += samples
+            self.docs += parse_all(samples, cache, name)
+        self.labels = [token_labels(s, d) for s, d in zip(self.samples, self.docs)]
+        self.hashed = _rows(self.docs)
+
+    def usable(self) -> list[int]:
+        return [i for i, lab in enumerate(self.labels) if lab is not None and len(lab)]
+
+
+def crossfit(corpus: Corpus) -> dict[str, list[dict[str, float]]]:
+    """Densities for every text from a detector trained without its writer, by corpus name."""
+    out = [None] * len(corpus.samples)
+    idx = np.arange(len(corpus.samples))
+    groups = [s.group for s in corpus.samples]
+    usable = set(corpus.usable())
+    for train, test in GroupKFold(FOLDS).split(idx, groups=groups):
+        keep = [i for i in train if i in usable]
+        w = fit([corpus.hashed[i] for i in keep], [corpus.labels[i] for i in keep]).astype(np.float64)
+        for i in test:
+            out[i] = ged.features(corpus.docs[i], w)
+    by_corpus: dict[str, list] = {}
+    for s, f in zip(corpus.samples, out):
+        by_corpus.setdefault(s.corpus, []).append(f)
+    return by_corpus
+
+
+def crossfit_columns(shared: Path, cache: Path) -> dict[str, list[dict[str, float]]]:
+    """:func:`crossfit` for W&I and FCE, cached while the detector's code is unchanged."""
+    key = hashlib.sha256(Path(ged.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
+    path = cache / f"ged-crossfit-{key}.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    columns = crossfit(Corpus(shared, cache))
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(columns))
+    return columns
+
+
+def detection_report(corpus: Corpus, threshold: float = 0.5) -> dict[str, float]:
+    """Token-level precision and recall of cross-fitted detectors (for the model card)."""
+    idx, groups = np.arange(len(corpus.samples)), [s.group for s in corpus.samples]
+    usable = set(corpus.usable())
+    tp = fp = fn = 0
+    for train, test in GroupKFold(FOLDS).split(idx, groups=groups):
+        keep = [i for i in train if i in usable]
+        w = fit([corpus.hashed[i] for i in keep], [corpus.labels[i] for i in keep]).astype(np.float64)
+        for i in (i for i in test if i in usable):
+            flagged = ged.token_probabilities(corpus.docs[i], w) > threshold
+            gold = corpus.labels[i].astype(bool)
+            tp, fp, fn = tp + int((flagged & gold).sum()), fp + int((flagged & ~gold).sum()), \
+                fn + int((~flagged & gold).sum())
+    return {"threshold": threshold, "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1),
+            "gold_error_tokens": tp + fn}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=Path("../shared"))
+    ap.add_argument("--cache", type=Path, default=Path("bench/out/cache"))
+    ap.add_argument("--report", action="store_true", help="also print cross-fitted token precision/recall")
+    args = ap.parse_args(argv)
+    started = time.time()
+    corpus = Corpus(args.shared, args.cache)
+    keep = corpus.usable()
+    w = fit([corpus.hashed[i] for i in keep], [corpus.labels[i] for i in keep])
+    WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
+    np.save(WEIGHTS, w)
+    print(json.dumps({"texts": len(keep), "tokens": int(sum(len(corpus.labels[i]) for i in keep)),
+                      "error_share": float(np.mean(np.concatenate([corpus.labels[i] for i in keep]))),
+                      "seconds": round(time.time() - started, 1)}))
+    if args.report:
+        print(json.dumps(detection_report(corpus)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Training the error-density detector: labels from edits, a fit that learns them."""
+import numpy as np
+import pytest
+
+from assessor.scoring import errordensity as ged
+from assessor.scoring.nlp import get_nlp
+from assessor.training import errordensity as train
+from assessor.training.corpora import Sample
+
+
+def _sample(text, edits):
+    return Sample("wi", "x", text, "g", edits=edits)
+
+
+@pytest.mark.parametrize("text, edits, expected", [
+    ("He go home.", [(3, 5, "goes", "")], [0, 1, 0, 0]),                  # replacement
+    ("I like cat.", [(7, 7, "the ", "")], [0, 0, 1, 0]),                   # insertion marks the next token
+    ("She is is here.", [(7, 10, "", "")], [0, 0, 1, 0, 0]),               # deletion
+    ("All fine here.", [], [0, 0, 0, 0]),
+])
+def test_token_labels(text, edits, expected):
+    labels = train.token_labels(_sample(text, edits), get_nlp()(text))
+    assert labels.tolist() == expected
+
+
+def test_offsets_are_not_trusted_when_preparation_changed_the_text():
+    text = "He <b>go</b> home."
+    assert train.token_labels(_sample(text, [(6, 8, "goes", "")]), get_nlp()(text)) is None
+
+
+def test_a_fit_learns_the_errors_it_was_shown():
+    nlp = get_nlp()
+    wrong = [f"Yesterday she goed to the {p}." for p in ("shop", "park", "bank", "office")] * 5
+    right = [f"Yesterday she went to the {p}." for p in ("shop", "park", "bank", "office")] * 5
+    docs = [nlp(t) for t in wrong + right]
+    labels = [np.array([0, 0, 1, 0, 0, 0, 0])] * len(wrong) + [np.zeros(7, dtype=np.int8)] * len(right)
+    hashed = [[ged.hash_features(row) for row in ged.doc_features(d)] for d in docs]
+    w = train.fit(hashed, labels).astype(float)
+    test = nlp("Last week he goed to the station.")
+    p = ged.token_probabilities(test, w)
+    assert p[3] == max(p) and p[3] > 0.5
