@@ -50,6 +50,19 @@ def _keep(ch: str) -> bool:
     return not cat.startswith("C")
 
 
+_SPECIAL = ("<", "&", "\r", "\u00a0")
+
+
+def _is_plain(text: str) -> bool:
+    """Most answers need no cleaning; str.isprintable() checks that in C.
+
+    isprintable() is also False for spaces other than " " (which the slow
+    path keeps), so the fast path is only ever a shortcut, never a change.
+    """
+    return (not any(ch in text for ch in _SPECIAL)
+            and text.replace("\n", "").replace("\t", "").isprintable())
+
+
 def prepare(text: object, max_chars: int) -> PreparedText:
     """Validate and clean an answer. Raises :class:`InputError` for bad input."""
     if not isinstance(text, str):
@@ -57,6 +70,12 @@ def prepare(text: object, max_chars: int) -> PreparedText:
     if len(text) > max_chars:
         raise InputError(
             f"text is {len(text)} characters long; the limit is {max_chars}")
+    if _is_plain(text):
+        return PreparedText(text, text, tuple(range(len(text) + 1)), False, 0)
+    return _clean(text)
+
+
+def _clean(text: str) -> PreparedText:
     chars: list[str] = []
     origin: list[int] = []
     removed = 0

@@ -94,7 +94,10 @@ class VocabularyProfile:
             "advanced_words": list(self.advanced),
             "overused": [{**asdict(o), "alternatives": [asdict(a) for a in o.alternatives]}
                          for o in self.overused],
-            "words": [asdict(w) for w in self.words],
+            # asdict() copies recursively; these records are flat, and a long
+            # answer has hundreds of them.
+            "words": [{"text": w.text, "lemma": w.lemma, "pos": w.pos, "level": w.level}
+                      for w in self.words],
         }
 
 

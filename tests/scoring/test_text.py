@@ -56,3 +56,16 @@ def test_too_long_is_an_input_error():
 ])
 def test_word_count(text, n):
     assert word_count(text) == n
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from assessor.scoring import text as text_module  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+       | st.text(alphabet="ab <>&;\r\n\t\u00a0\u200b\u2009\x07é", max_size=40))
+def test_the_fast_path_cleans_exactly_like_the_full_one(raw):
+    assert text_module.prepare(raw, 10_000) == text_module._clean(raw)
