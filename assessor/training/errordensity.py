@@ -50,19 +50,16 @@ def token_labels(sample: Sample, doc) -> np.ndarray | None:
     return np.array([labels[i] for i in range(len(doc)) if not doc[i].is_space])
 
 
-def _rows(docs: list) -> list[list[int]]:
-    return [[ged.hash_features(row) for row in ged.doc_features(d)] for d in docs]
+def _rows(docs: list) -> list[np.ndarray]:
+    return [ged.buckets(d) for d in docs]
 
 
-def _matrix(hashed: list[list[list[int]]]) -> csr_matrix:
-    indices, indptr = [], [0]
-    for doc_rows in hashed:
-        for row in doc_rows:
-            indices.extend(row)
-            indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    # Duplicate hashes within a row add up, exactly as the run-time sum does.
-    m = csr_matrix((data, np.array(indices), np.array(indptr)), shape=(len(indptr) - 1, 1 << ged.BITS))
+def _matrix(hashed: list[np.ndarray]) -> csr_matrix:
+    rows = np.concatenate(hashed) if hashed else np.zeros((0, len(ged.TEMPLATES)), np.int64)
+    n, k = rows.shape
+    data = np.ones(n * k, dtype=np.float32)
+    # Colliding templates of one token add up, exactly as the run-time sum does.
+    m = csr_matrix((data, rows.ravel(), np.arange(0, n * k + 1, k)), shape=(n, 1 << ged.BITS))
     m.sum_duplicates()
     return m
 
@@ -72,8 +69,8 @@ def fit(hashed: list, labels: list[np.ndarray]) -> np.ndarray:
     model = SGDClassifier(loss="log_loss", alpha=ALPHA, max_iter=EPOCHS, tol=None, random_state=0)
     model.fit(X, y)
     w = model.coef_.ravel().astype(np.float32)
-    # The bias feature "b" is in every row: fold the intercept into its weight.
-    w[ged.hash_features(["b"])[0]] += float(model.intercept_[0])
+    # The constant template is in every row: fold the intercept into its weight.
+    w[ged.BIAS] += float(model.intercept_[0])
     return w
 
 

@@ -1,5 +1,9 @@
 """The error-density detector: more of a wrong text is marked wrong than of its correction."""
+import json
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -34,9 +38,25 @@ def test_features_are_finite_and_bounded(text):
     assert 0.0 <= f["ged_mean"] <= 1.0 and 0.0 <= f["ged_high_share"] <= 1.0
 
 
-def test_hashing_is_stable_across_processes():
-    # CRC-32 of a fixed string: Python's own hash() would change per process.
-    assert ged.hash_features(["b", "w=the"]) == [1908338681 & ged._MASK, 1284857674 & ged._MASK]
+def test_buckets_are_the_same_in_every_process():
+    # Python's own hash() changes per process; the buckets must not, or the
+    # shipped weights would mean nothing.
+    code = ("from assessor.scoring import errordensity as g; from assessor.scoring.nlp import get_nlp; "
+            "print(g.buckets(get_nlp()('She have two cat and a dog.')).tolist())")
+    here = ged.buckets(get_nlp()("She have two cat and a dog.")).tolist()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                             check=True, timeout=120).stdout
+        assert json.loads(out) == here
+
+
+def test_one_row_of_buckets_per_token_and_template():
+    doc = get_nlp()("Hello  there.\n\nHow are you?")
+    b = ged.buckets(doc)
+    assert b.shape == (sum(1 for t in doc if not t.is_space), len(ged.TEMPLATES))
+    assert ((0 <= b) & (b < 1 << ged.BITS)).all()
+    assert (b[:, -1] == ged.BIAS).all()
 
 
 def test_one_probability_per_non_space_token():

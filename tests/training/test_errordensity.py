@@ -34,7 +34,7 @@ def test_a_fit_learns_the_errors_it_was_shown():
     right = [f"Yesterday she went to the {p}." for p in ("shop", "park", "bank", "office")] * 5
     docs = [nlp(t) for t in wrong + right]
     labels = [np.array([0, 0, 1, 0, 0, 0, 0])] * len(wrong) + [np.zeros(7, dtype=np.int8)] * len(right)
-    hashed = [[ged.hash_features(row) for row in ged.doc_features(d)] for d in docs]
+    hashed = [ged.buckets(d) for d in docs]
     w = train.fit(hashed, labels).astype(float)
     test = nlp("Last week he goed to the station.")
     p = ged.token_probabilities(test, w)
