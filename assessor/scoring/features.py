@@ -8,10 +8,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc
+from wordfreq import zipf_frequency
 
-from . import complexity, errordensity, ngrams, vocabulary
+from . import complexity, errordensity, ngrams, usage, vocabulary
 from .types import CEFR_LEVELS, Issue
 
 _CEFR_NUM = {c: i + 1 for i, c in enumerate(CEFR_LEVELS)}
@@ -72,11 +74,16 @@ MIN_TARGET = 40
 _ZIPF_BINS = ((6.0, "zipf_6"), (5.0, "zipf_5"), (4.0, "zipf_4"), (3.0, "zipf_3"))
 
 
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    # wordfreq re-tokenises its argument on every call.
+    return zipf_frequency(word, "en")
+
+
 def _zipf_profile(alpha: list) -> dict[str, float]:
-    from wordfreq import zipf_frequency
     counts = dict.fromkeys([name for _, name in _ZIPF_BINS] + ["zipf_rare"], 0)
     for tok in alpha:
-        z = zipf_frequency(tok.lower_, "en")
+        z = _zipf(tok.lower_)
         counts[next((name for lo, name in _ZIPF_BINS if z >= lo), "zipf_rare")] += 1
     n = max(len(alpha), 1)
     return {k: v / n for k, v in counts.items()}
@@ -156,4 +163,5 @@ def analyse(doc: Doc, issues: list[Issue], words: int,
     values.update(_complexity(cx))
     values.update(_vocabulary(vp))
     values.update(errordensity.features(doc))
+    values.update(usage.usage_features(doc))
     return Analysis(values, vp, cx, ngrams.frequencies(doc))
