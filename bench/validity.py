@@ -23,12 +23,45 @@ from assessor.training.levels import HEADS, load_stacked, train_head  # noqa: E4
 from assessor.training.metrics import cefr_report, regression_report  # noqa: E402
 
 
-def _by_group(samples, idx, err, key):
+def _conditional(err: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Error minus the mean error of every text with the same human score.
+
+    A model that agrees imperfectly pulls every extreme towards the middle, so
+    a group whose raters' mean is high looks under-rated even when the model
+    treats it exactly like anyone else at the same true level. Conditioning on
+    the human score separates that shrinkage from bias against the group.
+    """
+    out = np.asarray(err, float).copy()
+    for v in np.unique(y):
+        out[y == v] -= out[y == v].mean()
+    return out
+
+
+def _by_group(samples, idx, err, key, y):
     groups = defaultdict(list)
-    for i, e in zip(idx, err):
-        groups[samples[i].meta.get(key, "") or "unknown"].append(e)
-    return {g: {"n": len(v), "mean_signed_error": round(float(np.mean(v)), 3)}
+    cond = _conditional(err, np.asarray(y))
+    for i, e, c in zip(idx, err, cond):
+        groups[samples[i].meta.get(key, "") or "unknown"].append((e, c))
+    return {g: {"n": len(v), "mean_signed_error": round(float(np.mean([e for e, _ in v])), 3),
+                "conditional_error": round(float(np.mean([c for _, c in v])), 3)}
             for g, v in sorted(groups.items()) if len(v) >= 20}
+
+
+GUARD_BANDS = (0.0, 0.1, 0.25, 0.5)
+
+
+def _guard_band(y: np.ndarray, p: np.ndarray, bar: float = 3.5) -> dict:
+    """What a pass margin above the B2 bar trades: fewer false passes for more
+    able writers held back (as "trainable", sent to human review)."""
+    human = y >= bar
+    out = {}
+    for m in GUARD_BANDS:
+        passed = p >= bar + m
+        out[f"{m:g}"] = {"agreement": round(float(np.mean(human == passed)), 3),
+                         "false_pass_rate": round(float(np.mean(passed[~human])), 3),
+                         "false_fail_rate": round(float(np.mean(~passed[human])), 3),
+                         "held_for_review": round(float(np.mean((p >= bar) & ~passed)), 3)}
+    return out
 
 
 def _fce(ds, model_path: Path | None) -> dict:
@@ -44,7 +77,7 @@ def _fce(ds, model_path: Path | None) -> dict:
     # this group higher than the examiners did.
     err = (p - (band - icept) / slope)
     return {"n": len(keep), "spearman_band": float(spearmanr(p, band)[0]),
-            "by_l1_level_units": _by_group(ds.samples, keep, err, "l1")}
+            "by_l1_level_units": _by_group(ds.samples, keep, err, "l1", band)}
 
 
 def main() -> int:
@@ -62,9 +95,11 @@ def main() -> int:
     for head, corpus, label, lo, hi in HEADS:
         _, _, oof, y, keep = train_head(data[corpus], label, head, lo, hi)
         rep = cefr_report(y, oof) if corpus == "wi" else regression_report(y, oof)
+        if head == "overall":
+            rep["guard_band"] = _guard_band(y, oof)
         if corpus == "ellipse":
             for key in ("gender", "race_ethnicity", "SES", "grade"):
-                rep[f"by_{key}"] = _by_group(data[corpus].samples, keep, oof - y, key)
+                rep[f"by_{key}"] = _by_group(data[corpus].samples, keep, oof - y, key, y)
         out[head] = rep
     out["fce"] = _fce(data["fce"], args.model)
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
@@ -78,10 +113,14 @@ def _print(out: dict) -> None:
         flat = {k: v for k, v in rep.items() if isinstance(v, float)}
         print(f"{head:18s} " + ", ".join(f"{k}={v:.3f}" for k, v in flat.items()))
         for k, v in rep.items():
-            if isinstance(v, dict):
+            if k == "guard_band":
+                for m, d in v.items():
+                    print(f"    pass margin {m}: " + ", ".join(f"{a}={b:.3f}" for a, b in d.items()))
+            elif isinstance(v, dict):
                 worst = max(v.items(), key=lambda kv: abs(kv[1]["mean_signed_error"]))
-                print(f"    {k}: " + ", ".join(f"{g}={d['mean_signed_error']:+.3f}(n={d['n']})"
-                                            for g, d in v.items()) + f"  | worst {worst[0]}")
+                print(f"    {k}: " + ", ".join(
+                    f"{g}={d['mean_signed_error']:+.3f}/{d['conditional_error']:+.3f}(n={d['n']})"
+                    for g, d in v.items()) + f"  | worst {worst[0]} (raw/conditional on the human score)")
 
 
 if __name__ == "__main__":

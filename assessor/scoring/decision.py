@@ -32,7 +32,11 @@ def _trait_verdicts(profile: RoleProfile, ev: Evidence) -> tuple[list[str], list
         need = getattr(profile, f"min_{trait}")
         gap = bar - (score.level or 0.0)
         gaps.append(gap)
+        if gap <= -profile.pass_margin:
+            continue
         if gap <= 0:
+            shorts.append(f"{_TRAIT_NAMES[trait]} is {score.cefr}, only just at this role's bar ({need}); "
+                          "a recruiter should confirm it.")
             continue
         text = f"{_TRAIT_NAMES[trait]} is {score.cefr}; this role needs {need}."
         (shorts if gap <= profile.trainable_margin else fails).append(text)
@@ -63,7 +67,7 @@ def decide(profile: RoleProfile, ev: Evidence) -> Decision:
         reasons = [f"Meets the {profile.label} bar: overall {ev.overall.cefr}, grammar "
                    f"{ev.grammar.cefr}, vocabulary {ev.vocabulary.cefr}."]
     review = list(ev.flags)
-    near = [g for g in gaps if abs(g) < profile.review_band]
+    near = [g for g in gaps if abs(g) < profile.review_band or -profile.pass_margin < g <= 0]
     if near:
         review.append("The level is within a quarter level of the bar.")
     if ev.confidence < profile.min_confidence:

@@ -27,6 +27,12 @@ class RoleProfile:
     #: How far below a bar (in CEFR levels, 1.0 = one whole level) still counts
     #: as trainable rather than "not yet".
     trainable_margin: float = 0.5
+    #: How far above a bar (in levels) a level must be to pass outright: a
+    #: guard band against the model's error, because a false pass costs the
+    #: client more than a second look. Levels inside it are "trainable" and go
+    #: to human review. ``bench/validity.py`` reports what each width trades
+    #: (at 0.25 on W&I: false passes 18.5% → 12.4%, agreement unchanged).
+    pass_margin: float = 0.25
     #: Most grammar errors (grammar category) per 100 words; ``None`` = no limit.
     max_grammar_errors_per_100: float | None = None
     #: Most spelling errors per 100 words; ``None`` = no limit.
@@ -53,6 +59,8 @@ class RoleProfile:
                 raise InputError(f"{field} must be one of {', '.join(CEFR_LEVELS)}, not {value!r}")
         if not 0 <= float(self.trainable_margin) <= 2:
             raise InputError("trainable_margin must be between 0 and 2 levels")
+        if not 0 <= float(self.pass_margin) <= 1:
+            raise InputError("pass_margin must be between 0 and 1 level")
         for field in ("max_grammar_errors_per_100", "max_spelling_errors_per_100"):
             value = getattr(self, field)
             if value is not None and not 0 <= float(value) <= 100:

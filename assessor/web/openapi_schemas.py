@@ -89,6 +89,7 @@ SCHEMAS: dict[str, Any] = {
                              "min_overall": enum(CEFR_LEVELS), "min_grammar": enum(CEFR_LEVELS),
                              "min_vocabulary": enum(CEFR_LEVELS),
                              "trainable_margin": t(N, minimum=0, maximum=2),
+                             "pass_margin": t(N, minimum=0, maximum=1),
                              "max_grammar_errors_per_100": t(N, True, minimum=0, maximum=100),
                              "max_spelling_errors_per_100": t(N, True, minimum=0, maximum=100),
                              "review_band": t(N), "min_confidence": t(N), "description": t(S),

@@ -1,5 +1,6 @@
 import pytest
 
+from assessor.errors import InputError
 from assessor.scoring.decision import Evidence, decide
 from assessor.scoring.profiles import get_profile
 from assessor.scoring.types import TraitScore
@@ -35,3 +36,30 @@ def test_reasons_name_the_trait_and_the_bar():
 ])
 def test_needs_review(evidence, review):
     assert decide(get_profile("voice"), evidence).needs_review is review
+
+
+GUARDED = {"name": "guarded", "label": "Guarded voice", "min_overall": "B2", "min_grammar": "B2",
+           "min_vocabulary": "B1", "pass_margin": 0.4, "review_band": 0.1}
+
+
+@pytest.mark.parametrize("evidence, outcome, review", [
+    (ev(4.0), "pass", False),          # clears the bar (3.5) by more than the margin
+    (ev(3.7), "trainable", True),      # at the bar but inside the guard band: a person confirms
+    (ev(3.5), "trainable", True),
+    (ev(3.2), "trainable", False),     # below the bar, within the trainable margin
+    (ev(2.4), "not_yet", False),
+])
+def test_a_pass_margin_holds_back_levels_just_above_the_bar(evidence, outcome, review):
+    d = decide(get_profile(GUARDED), evidence)
+    assert (d.outcome, d.needs_review) == (outcome, review)
+
+
+def test_the_guard_band_reason_says_the_level_met_the_bar():
+    d = decide(get_profile(GUARDED), ev(3.7))
+    assert any("only just at this role's bar (B2)" in r for r in d.reasons)
+
+
+@pytest.mark.parametrize("margin", [-0.1, 1.5])
+def test_pass_margin_is_validated(margin):
+    with pytest.raises(InputError, match="pass_margin"):
+        get_profile(dict(GUARDED, pass_margin=margin))

@@ -234,3 +234,13 @@ def test_flag_filters(client, make_tenant):
     assert client.get("/api/v1/attempts?flag=paste,focus_lost", headers=auth).json["total"] == 0
     unflagged = client.get("/api/v1/attempts?flagged=false", headers=auth).json["items"]
     assert [a["email"] for a in unflagged] == ["applicant1@example.com"]
+
+
+def test_a_role_profile_takes_a_pass_margin(client, tenant):
+    body = {"name": "guarded-voice", "label": "Guarded voice", "min_overall": "B2",
+            "min_grammar": "B2", "min_vocabulary": "B1", "pass_margin": 0.25}
+    created = client.post("/api/v1/role-profiles", headers=tenant.auth(), json=body)
+    assert created.status_code == 201
+    assert created.json["thresholds"]["pass_margin"] == 0.25
+    bad = client.post("/api/v1/role-profiles", headers=tenant.auth(), json=dict(body, pass_margin=3))
+    assert bad.status_code == 422 and "pass_margin" in bad.json["error"]["message"]

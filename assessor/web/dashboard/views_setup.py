@@ -89,6 +89,9 @@ def _profile_input() -> dict:
         data[f"min_{trait}"] = forms.choice(f"min_{trait}", CEFR_LEVELS, f"minimum {trait}",
                                             required=True)
     data["trainable_margin"] = forms.opt_float("trainable_margin", 0, 2, "Trainable margin")
+    data["pass_margin"] = forms.opt_float("pass_margin", 0, 1, "Pass margin")
+    if data["pass_margin"] is None:
+        data["pass_margin"] = 0.25
     data["max_grammar_errors_per_100"] = forms.opt_float(
         "max_grammar_errors_per_100", 0, 100, "Grammar errors per 100 words")
     data["max_spelling_errors_per_100"] = forms.opt_float(

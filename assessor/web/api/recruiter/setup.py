@@ -66,7 +66,7 @@ def put_profile():
     number = (int, float)
     check_types(data, {"name": str, "label": str, "client_account_id": (int, None),
                        "min_overall": str, "min_grammar": str, "min_vocabulary": str,
-                       "trainable_margin": number, "max_grammar_errors_per_100": (*number, None),
+                       "trainable_margin": number, "pass_margin": number, "max_grammar_errors_per_100": (*number, None),
                        "max_spelling_errors_per_100": (*number, None), "review_band": number,
                        "min_confidence": number, "description": str})
     if data.get("client_account_id") is not None:
