@@ -167,14 +167,40 @@ class RQQueue:
                                           socket_connect_timeout=3)
         self.queue = Queue(ctx.config.RQ_QUEUE, connection=self.redis)
 
+    def _waiting(self, marker: str) -> bool:
+        """Whether the last job enqueued for this object is waiting in the queue.
+
+        Recovery re-enqueues queued rows that look overdue; under a backlog
+        they are overdue only because the queue is long, and without this
+        check every pass added another copy of each.
+        """
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job
+
+        job_id = self.redis.get(marker)
+        if not job_id:
+            return False
+        try:
+            status = Job.fetch(job_id.decode(), connection=self.redis).get_status(refresh=False)
+        except NoSuchJobError:
+            return False
+        # A scheduled retry does not count: if the worker that held RQ's
+        # scheduler lock died, it waits for the lock to expire, and recovery
+        # only re-enqueues a retry once it is overdue anyway.
+        return str(getattr(status, "value", status)) in ("queued", "deferred")
+
     def _enqueue(self, func: str, object_id: int, delay: float) -> None:
         kwargs = dict(job_timeout=int(self.ctx.config.JOB_LEASE_SECONDS), result_ttl=3600,
                       failure_ttl=7 * 86400, meta=observability.job_meta())
+        marker = f"assessor:pending:{self.queue.name}:{func.rsplit('.', 1)[-1]}:{int(object_id)}"
         try:
+            if self._waiting(marker):
+                return
             if delay and delay > 0:
-                self.queue.enqueue_in(timedelta(seconds=delay), func, int(object_id), **kwargs)
+                job = self.queue.enqueue_in(timedelta(seconds=delay), func, int(object_id), **kwargs)
             else:
-                self.queue.enqueue(func, int(object_id), **kwargs)
+                job = self.queue.enqueue(func, int(object_id), **kwargs)
+            self.redis.set(marker, job.id, ex=7 * 86400)
         except self._redis_error as exc:
             # The work is already committed with a queued job row; the
             # recovery pass of the next worker (re)start or interval enqueues it.

@@ -100,3 +100,33 @@ def test_worker_without_redis_url_is_a_clear_error(db_url):
     done = subprocess.run([sys.executable, "-m", "assessor", "worker"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "REDIS_URL is not set" in done.stderr
+
+
+def test_enqueueing_an_answer_already_waiting_adds_no_copy(rq_app, redis_queue):
+    from rq import Queue
+    from rq.job import Job
+
+    queue = rq_app.extensions["assessor"]["ctx"].queue
+    for _ in range(3):  # three recovery passes over a backlog
+        queue.enqueue_score(4242)
+    queue.enqueue_score(4343)
+    rq = Queue(redis_queue, connection=queue.redis)
+    assert len(rq) == 2
+    # Once the waiting job has started, a new enqueue (a retry) is a new job.
+    first = Job.fetch(rq.job_ids[0], connection=queue.redis)
+    first.set_status("started")
+    queue.enqueue_score(4242)
+    assert len(rq) == 3
+
+
+def test_a_scheduled_retry_does_not_block_recovery(rq_app, redis_queue):
+    # If the worker holding RQ's scheduler lock died, a scheduled retry waits
+    # for the lock to expire; recovery must still be able to enqueue it now.
+    from rq import Queue
+
+    queue = rq_app.extensions["assessor"]["ctx"].queue
+    queue.enqueue_score(5151, delay=30)
+    queue.enqueue_score(5151)
+    queue.enqueue_score(5151)
+    rq = Queue(redis_queue, connection=queue.redis)
+    assert len(rq.scheduled_job_registry) == 1 and len(rq) == 1
