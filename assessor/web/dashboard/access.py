@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import defaultdict, deque
@@ -12,7 +13,10 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from ...db.models import User
 from ...services.errors import Forbidden, RateLimited
+from ..extensions import queue
 from ..extensions import session as db_session
+
+log = logging.getLogger(__name__)
 
 #: A signed-in session lasts at most this long, whatever the cookie says.
 MAX_SESSION_SECONDS = 12 * 3600
@@ -24,15 +28,27 @@ IP_LIMIT = 20
 WINDOW_SECONDS = 15 * 60
 
 
+def _locked(wait_seconds: float) -> RateLimited:
+    return RateLimited(f"too many failed sign-ins; try again in {int(wait_seconds) // 60 + 1} minute(s) "
+                       "or ask an admin to reset your password")
+
+
 class SignInLimiter:
-    """Failed sign-in attempts in process memory, per key, over a sliding
-    window. Several web processes each keep their own count, so the real
-    limit is this times the number of processes; the limits are low enough
-    for that to stay safe."""
+    """Failed sign-in attempts per key. With Redis (the service's queue) the
+    count is shared by every web process, a fixed window that restarts with
+    each failure; without it, or while Redis is down, each process counts in
+    memory over a sliding window, so the real limit is this times the number
+    of processes."""
 
     def __init__(self) -> None:
         self._fails: dict[str, deque] = defaultdict(deque)
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _shared():
+        q = queue()
+        conn = getattr(q, "redis", None)
+        return (conn, f"assessor:signin:{q.queue.name}:", q._redis_error) if conn else (None, "", None)
 
     def _recent(self, key: str, now: float, window: float) -> deque:
         fails = self._fails[key]
@@ -41,16 +57,34 @@ class SignInLimiter:
         return fails
 
     def check(self, keys: dict[str, int], window: float = WINDOW_SECONDS) -> None:
+        conn, prefix, error = self._shared()
+        if conn is not None:
+            try:
+                for key, limit in keys.items():
+                    if int(conn.get(prefix + key) or 0) >= limit:
+                        raise _locked(max(conn.ttl(prefix + key), 0))
+                return
+            except error as exc:
+                log.warning("sign-in limit falls back to process memory: %s", exc)
         now = time.monotonic()
         with self._lock:
             for key, limit in keys.items():
                 fails = self._recent(key, now, window)
                 if len(fails) >= limit:
-                    wait = int(fails[0] + window - now) // 60 + 1
-                    raise RateLimited(f"too many failed sign-ins; try again in {wait} minute(s) "
-                                      "or ask an admin to reset your password")
+                    raise _locked(fails[0] + window - now)
 
-    def fail(self, keys: list[str]) -> None:
+    def fail(self, keys: list[str], window: float = WINDOW_SECONDS) -> None:
+        conn, prefix, error = self._shared()
+        if conn is not None:
+            try:
+                pipe = conn.pipeline()
+                for key in keys:
+                    pipe.incr(prefix + key)
+                    pipe.expire(prefix + key, int(window))
+                pipe.execute()
+                return
+            except error as exc:
+                log.warning("sign-in limit falls back to process memory: %s", exc)
         now = time.monotonic()
         with self._lock:
             if len(self._fails) > 100_000:
@@ -59,6 +93,12 @@ class SignInLimiter:
                 self._fails[key].append(now)
 
     def clear(self, key: str) -> None:
+        conn, prefix, error = self._shared()
+        if conn is not None:
+            try:
+                conn.delete(prefix + key)
+            except error as exc:
+                log.warning("could not clear the shared sign-in count: %s", exc)
         with self._lock:
             self._fails.pop(key, None)
 

@@ -162,3 +162,24 @@ def test_admin_adds_a_user_who_can_sign_in(dash_app, as_role):
     assert response.status_code == 302
     assert sign_in(dash_app.test_client(), "new.person@example.com",
                    "ten chars ok").status_code == 302
+
+
+@pytest.mark.redis
+def test_failed_sign_ins_are_counted_across_web_processes(app_factory, redis_queue):
+    from tests.conftest import REDIS_TEST_URL
+    from tests.support.dashboard import make_org
+
+    first, second = (app_factory(REDIS_URL=REDIS_TEST_URL, ASSESSOR_QUEUE=redis_queue)
+                     for _ in range(2))
+    for app in (first, second):
+        app.config["SESSION_COOKIE_SECURE"] = False
+    org = make_org(first.extensions["assessor"]["db"])
+    # Five failures spread over two processes lock the account in both:
+    # with per-process counts an attacker would get five guesses per process.
+    for n in range(5):
+        app = (first, second)[n % 2]
+        assert sign_in(app.test_client(), org.emails["recruiter"], "wrong").status_code == 401
+    assert sign_in(second.test_client(), org.emails["recruiter"]).status_code == 429
+    assert sign_in(first.test_client(), org.emails["recruiter"]).status_code == 429
+    # Other accounts are unaffected.
+    assert sign_in(first.test_client(), org.emails["admin"]).status_code == 302
