@@ -279,8 +279,18 @@ def start_services(stack: Stack, args) -> tuple[str, str, dict]:
     return db_url, base, env
 
 
+def rq_jobs_run(redis_url: str, queue: str) -> int:
+    """Scoring and webhook jobs RQ ran (finished or failed): more than the
+    answers means copies were enqueued."""
+    import redis
+    from rq import Queue
+
+    q = Queue(queue, connection=redis.Redis.from_url(redis_url))
+    return q.finished_job_registry.count + q.failed_job_registry.count
+
+
 def run(args, stack: Stack) -> dict:
-    db_url, base, _ = start_services(stack, args)
+    db_url, base, env = start_services(stack, args)
     tenant = setup_tenant(db_url, args.applicants)
     results = Results()
     started = time.perf_counter()
@@ -290,6 +300,7 @@ def run(args, stack: Stack) -> dict:
     load_seconds = time.perf_counter() - started
     backlog = scoring_state(db_url, list(results.accepted))
     done_at, state = drain(db_url, list(results.accepted), args.drain_timeout)
+    jobs_run = rq_jobs_run(env["REDIS_URL"], stack.queue)
     expected = args.applicants * len(tenant["tasks"])
     batch_seconds = run_batch(list(results.accepted.values()), args.workers, stack.workdir)
     scoring_seconds = done_at - results.first_submit if results.first_submit else 0.0
@@ -307,7 +318,7 @@ def run(args, stack: Stack) -> dict:
         "batch_seconds": round(batch_seconds, 1),
         "batch_answers_per_second": round(len(results.accepted) / max(batch_seconds, 1e-9), 2),
         "stored": state["stored"], "scored": state["scored"], "failed": state["failed"],
-        "scored_twice": state["scored_twice"],
+        "scored_twice": state["scored_twice"], "rq_jobs_run": jobs_run,
         "not_accepted": expected - len(results.accepted),
         # Accepted by the service but neither scored nor visibly failed.
         "lost": len(results.accepted) - state["scored"] - state["failed"],

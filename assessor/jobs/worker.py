@@ -6,6 +6,7 @@ call the same job functions as the embedded queue.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -86,6 +87,10 @@ def run_worker(config: Config, *, burst: bool = False, simple: bool = False) -> 
     # parent so every fork inherits it (8-25x faster than reloading per job).
     from ..scoring import warm_up
     warm_up(config.scoring_settings())
+    # Everything loaded so far lives as long as the process: keep the
+    # collector from walking it in every forked work horse, which would also
+    # copy each page it touches (the word lists and detector models are large).
+    gc.freeze()
     stop = threading.Event()
     thread = threading.Thread(target=_recovery_loop, args=(ctx, stop), daemon=True,
                               name="assessor-recovery")
