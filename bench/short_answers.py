@@ -53,7 +53,8 @@ def main() -> int:
     args = ap.parse_args()
     scorer = Scorer()
     full, plain, targeted, cut_words = [], [], [], []
-    for sample in load_fce(args.shared)[:: max(1, 2116 // args.limit)][: args.limit]:
+    samples = load_fce(args.shared)
+    for sample in samples[:: max(1, len(samples) // args.limit)][: args.limit]:
         cut = first_sentences(sample.text, args.words)
         if cut is None or word_count(sample.text) < 2 * args.words:
             continue

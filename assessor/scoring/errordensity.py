@@ -149,7 +149,7 @@ def token_probabilities(doc: Doc, weights: np.ndarray | None = None) -> np.ndarr
 def features(doc: Doc, weights: np.ndarray | None = None) -> dict[str, float]:
     """Densities the level model reads; neutral (zero) for an empty text."""
     p = token_probabilities(doc, weights)
-    words = sum(1 for t in doc if t.is_alpha) or 1
+    words = max(1, int(doc.to_array([IS_ALPHA]).sum()) if len(doc) else 0)
     if not len(p):
         return {"ged_mean": 0.0, "ged_rate": 0.0, "ged_high_share": 0.0, "ged_log_odds": 0.0}
     mean = float(p.mean())

@@ -8,12 +8,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Doc
-from wordfreq import zipf_frequency
 
 from . import complexity, errordensity, ngrams, usage, vocabulary
+from .relevance import zipf_en
 from .types import CEFR_LEVELS, Issue
 
 _CEFR_NUM = {c: i + 1 for i, c in enumerate(CEFR_LEVELS)}
@@ -74,16 +73,10 @@ MIN_TARGET = 40
 _ZIPF_BINS = ((6.0, "zipf_6"), (5.0, "zipf_5"), (4.0, "zipf_4"), (3.0, "zipf_3"))
 
 
-@lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    # wordfreq re-tokenises its argument on every call.
-    return zipf_frequency(word, "en")
-
-
 def _zipf_profile(alpha: list) -> dict[str, float]:
     counts = dict.fromkeys([name for _, name in _ZIPF_BINS] + ["zipf_rare"], 0)
     for tok in alpha:
-        z = _zipf(tok.lower_)
+        z = zipf_en(tok.lower_)
         counts[next((name for lo, name in _ZIPF_BINS if z >= lo), "zipf_rare")] += 1
     n = max(len(alpha), 1)
     return {k: v / n for k, v in counts.items()}

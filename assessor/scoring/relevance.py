@@ -221,7 +221,8 @@ def _prompt_lemmas(prompt: str) -> Counter[str]:
 # --- language ------------------------------------------------------------------
 
 @lru_cache(maxsize=65536)
-def _zipf_en(word: str) -> float:
+def zipf_en(word: str) -> float:
+    """Zipf frequency in English, cached: wordfreq re-tokenises on every call."""
     return zipf_frequency(word, "en")
 
 
@@ -233,7 +234,7 @@ def _foreign_zipf(word: str, languages: tuple[str, ...]) -> float:
 
 def _is_noise_word(word: str, t: Thresholds) -> bool:
     """Keyboard mashing: row runs, no vowels, long consonant or letter runs."""
-    if not _LATIN.fullmatch(word) or len(word) < 3 or _zipf_en(word) >= t.noise_known_zipf:
+    if not _LATIN.fullmatch(word) or len(word) < 3 or zipf_en(word) >= t.noise_known_zipf:
         return False
     if any(word in row or word in row[::-1] for row in t.keyboard_rows):
         return True
@@ -255,7 +256,7 @@ def _latin(word: str) -> bool:
 
 
 def _is_english(word: str, t: Thresholds) -> bool:
-    zipf = _zipf_en(word)
+    zipf = zipf_en(word)
     if zipf < t.min_zipf or not _latin(word) or _is_noise_word(word, t):
         return False
     # "und", "que", "ang" occur in English web text too, but far more in their own language.

@@ -5,7 +5,7 @@
 A token is labelled an error when a gold edit (W&I and FCE, annotator 0)
 covers it; an insertion marks the token it precedes. The weights go to
 ``assessor/data/errordensity/weights.npy``. For the level model's training,
-:func:`crossfit` gives each W&I or FCE text densities from a detector that
+:func:`crossfit_features` gives each W&I or FCE text densities from a detector that
 never saw its writer, so the level model's cross-validation is not leaked.
 """
 from __future__ import annotations
@@ -75,63 +75,81 @@ def fit(hashed: list, labels: list[np.ndarray]) -> np.ndarray:
 
 
 class Corpus:
-    """Parsed texts of the corrected corpora with token labels and hashed features."""
+    """Parsed texts with token labels and hashed features. Only texts of the
+    corpora with gold corrections (:data:`CORPORA`) train a detector; the
+    others (ELLIPSE) are only scored."""
 
-    def __init__(self, shared: Path, cache: Path, corpora=CORPORA) -> None:
-        self.samples, self.docs = [], []
+    def __init__(self, samples: list[Sample], docs: list) -> None:
+        self.samples, self.docs = samples, docs
+        self.labels = [token_labels(s, d) if s.corpus in CORPORA else None
+                       for s, d in zip(samples, docs)]
+        self.hashed = _rows(docs)
+
+    @classmethod
+    def load(cls, shared: Path, cache: Path, corpora=CORPORA) -> "Corpus":
+        samples, docs = [], []
         for name in corpora:
-            samples = LOADERS[name](shared)
-            self.samples += samples
-            self.docs += parse_all(samples, cache, name)
-        self.labels = [token_labels(s, d) for s, d in zip(self.samples, self.docs)]
-        self.hashed = _rows(self.docs)
+            these = LOADERS[name](shared)
+            samples += these
+            docs += parse_all(these, cache, name)
+        return cls(samples, docs)
 
     def usable(self) -> list[int]:
         return [i for i, lab in enumerate(self.labels) if lab is not None and len(lab)]
 
+    def fit(self, indices) -> np.ndarray:
+        keep = set(self.usable()).intersection(indices)
+        return fit([self.hashed[i] for i in sorted(keep)],
+                   [self.labels[i] for i in sorted(keep)]).astype(np.float64)
 
-def crossfit(corpus: Corpus) -> dict[str, list[dict[str, float]]]:
-    """Densities for every text from a detector trained without its writer, by corpus name."""
-    out = [None] * len(corpus.samples)
-    idx = np.arange(len(corpus.samples))
-    groups = [s.group for s in corpus.samples]
-    usable = set(corpus.usable())
-    for train, test in GroupKFold(FOLDS).split(idx, groups=groups):
-        keep = [i for i in train if i in usable]
-        w = fit([corpus.hashed[i] for i in keep], [corpus.labels[i] for i in keep]).astype(np.float64)
-        for i in test:
-            out[i] = ged.features(corpus.docs[i], w)
-    by_corpus: dict[str, list] = {}
-    for s, f in zip(corpus.samples, out):
-        by_corpus.setdefault(s.corpus, []).append(f)
-    return by_corpus
+    def fold_models(self):
+        """Yield (weights, indices they may score): 5 folds grouped by writer
+        over the trainable corpora, then the model of all of them for the rest."""
+        train = [i for i, s in enumerate(self.samples) if s.corpus in CORPORA]
+        groups = [self.samples[i].group for i in train]
+        for fit_idx, held in GroupKFold(FOLDS).split(train, groups=groups):
+            yield self.fit([train[k] for k in fit_idx]), [train[k] for k in held]
+        rest = [i for i, s in enumerate(self.samples) if s.corpus not in CORPORA]
+        if rest:
+            yield self.fit(train), rest
 
 
-def crossfit_columns(shared: Path, cache: Path) -> dict[str, list[dict[str, float]]]:
-    """:func:`crossfit` for W&I and FCE, cached while the detector's code is unchanged."""
-    key = hashlib.sha256(Path(ged.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
-    path = cache / f"ged-crossfit-{key}.json"
+def _crossfit_key(samples: list[Sample]) -> str:
+    # Valid while the texts, their edits and the code of both modules are unchanged.
+    h = hashlib.sha256(Path(ged.__file__).read_bytes() + Path(__file__).read_bytes())
+    for s in samples:
+        h.update(f"{s.corpus}\0{s.id}\0{s.group}\0{s.text}\0{s.edits}".encode())
+    return h.hexdigest()[:16]
+
+
+def crossfit_features(samples: list[Sample], docs: list, cache: Path) -> list[dict[str, float]]:
+    """``ged_*`` features of each text from a detector that never saw its
+    writer, in the samples' order (the same contract as the usage model's
+    ``crossfit_features``), cached in ``cache``."""
+    path = cache / f"ged-crossfit-{_crossfit_key(samples)}.json"
     if path.exists():
         return json.loads(path.read_text())
-    columns = crossfit(Corpus(shared, cache))
+    corpus = Corpus(samples, docs)
+    out: list[dict[str, float]] = [{} for _ in samples]
+    for w, indices in corpus.fold_models():
+        for i in indices:
+            out[i] = ged.features(docs[i], w)
     cache.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(columns))
-    return columns
+    path.write_text(json.dumps(out))
+    return out
 
 
 def detection_report(corpus: Corpus, threshold: float = 0.5) -> dict[str, float]:
     """Token-level precision and recall of cross-fitted detectors (for the model card)."""
-    idx, groups = np.arange(len(corpus.samples)), [s.group for s in corpus.samples]
     usable = set(corpus.usable())
     tp = fp = fn = 0
-    for train, test in GroupKFold(FOLDS).split(idx, groups=groups):
-        keep = [i for i in train if i in usable]
-        w = fit([corpus.hashed[i] for i in keep], [corpus.labels[i] for i in keep]).astype(np.float64)
-        for i in (i for i in test if i in usable):
+    for w, indices in corpus.fold_models():
+        for i in usable.intersection(indices):
             flagged = ged.token_probabilities(corpus.docs[i], w) > threshold
             gold = corpus.labels[i].astype(bool)
-            tp, fp, fn = tp + int((flagged & gold).sum()), fp + int((flagged & ~gold).sum()), \
-                fn + int((~flagged & gold).sum())
+            tp += int((flagged & gold).sum())
+            fp += int((flagged & ~gold).sum())
+            fn += int((~flagged & gold).sum())
     return {"threshold": threshold, "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1),
             "gold_error_tokens": tp + fn}
 
@@ -143,9 +161,9 @@ def main(argv=None) -> int:
     ap.add_argument("--report", action="store_true", help="also print cross-fitted token precision/recall")
     args = ap.parse_args(argv)
     started = time.time()
-    corpus = Corpus(args.shared, args.cache)
+    corpus = Corpus.load(args.shared, args.cache)
     keep = corpus.usable()
-    w = fit([corpus.hashed[i] for i in keep], [corpus.labels[i] for i in keep])
+    w = corpus.fit(keep).astype(np.float32)
     WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
     np.save(WEIGHTS, w)
     print(json.dumps({"texts": len(keep), "tokens": int(sum(len(corpus.labels[i]) for i in keep)),

@@ -38,6 +38,7 @@ class Dataset:
     X: np.ndarray
     names: list[str]
     freqs: list[dict[str, float]]
+    docs: list
 
     def add_column(self, name: str, values: np.ndarray) -> None:
         self.X = np.column_stack([self.X, values])
@@ -63,11 +64,10 @@ def _features_key() -> str:
     return h.hexdigest()[:12]
 
 
-def featurise(samples: list[Sample], cache: Path, name: str) -> list[dict[str, float]]:
+def featurise(docs: list, cache: Path, name: str) -> list[dict[str, float]]:
     path = cache / f"features-{name}-{_features_key()}.json"
     if path.exists():
         return json.loads(path.read_text())
-    docs = parse_all(samples, cache, name)
     engine = _engine()
     rows = []
     for doc in docs:
@@ -79,11 +79,12 @@ def featurise(samples: list[Sample], cache: Path, name: str) -> list[dict[str, f
 
 def load(shared: Path, cache: Path, corpus: str) -> Dataset:
     samples = LOADERS[corpus](shared)
-    rows = featurise(samples, cache, corpus)
+    docs = parse_all(samples, cache, corpus)
+    rows = featurise(docs, cache, corpus)
     names = sorted(rows[0])
     X = np.array([[r.get(n, 0.0) for n in names] for r in rows], dtype=float)
-    freqs = [ngrams.frequencies(d) for d in parse_all(samples, cache, corpus)]
-    return Dataset(samples, np.nan_to_num(X), names, freqs)
+    freqs = [ngrams.frequencies(d) for d in docs]
+    return Dataset(samples, np.nan_to_num(X), names, freqs, docs)
 
 
 def load_stacked(shared: Path, cache: Path, corpora=("wi", "ellipse"), extra=()) -> tuple[dict, dict]:
@@ -108,21 +109,24 @@ def load_stacked(shared: Path, cache: Path, corpora=("wi", "ellipse"), extra=())
 
 def _crossfit_detectors(shared: Path, cache: Path, data: dict) -> None:
     """Detectors trained on W&I and FCE corrections must not judge the texts
-    they learned from: those corpora get cross-fitted values. Both detectors
-    always see the same three corpora so that their caches are shared."""
-    for corpus, rows in errordensity.crossfit_columns(shared, cache).items():
-        if corpus in data:
-            data[corpus].replace_columns(rows)
+    they learned from: their features are replaced by cross-fitted values.
+    Both detectors always see the same three corpora, so their caches are
+    shared between training and the benchmarks."""
     samples, docs, spans = [], [], {}
     for corpus in ("wi", "fce", "ellipse"):
-        these = data[corpus].samples if corpus in data else LOADERS[corpus](shared)
+        if corpus in data:
+            these, parsed = data[corpus].samples, data[corpus].docs
+        else:
+            these = LOADERS[corpus](shared)
+            parsed = parse_all(these, cache, corpus)
         spans[corpus] = (len(samples), len(samples) + len(these))
         samples += these
-        docs += parse_all(these, cache, corpus)
-    rows = usage_training.crossfit_features(samples, docs, cache)
-    for corpus, (start, end) in spans.items():
-        if corpus in data:
-            data[corpus].replace_columns(rows[start:end])
+        docs += parsed
+    for crossfit in (errordensity.crossfit_features, usage_training.crossfit_features):
+        rows = crossfit(samples, docs, cache)
+        for corpus, (start, end) in spans.items():
+            if corpus in data:
+                data[corpus].replace_columns(rows[start:end])
 
 
 # Which features each head may use: a grammar level must rest on grammar

@@ -78,15 +78,25 @@ def _shared_hit(conn, key: str, limit: int, window: int = 60) -> None:
         raise RateLimited("too many requests; slow down and retry in a minute")
 
 
+def shared_redis() -> tuple[Any, str, type]:
+    """The service's Redis connection, a key prefix of its queue and Redis's
+    error class; ``(None, "", Exception)`` in the embedded mode. Limits kept
+    there are shared by every web process."""
+    q = queue()
+    conn = getattr(q, "redis", None)
+    if conn is None:
+        return None, "", Exception
+    return conn, q.queue.name, q._redis_error
+
+
 def rate_limit(key: str, limit: int) -> None:
     """Count a request against ``limit`` per minute: in Redis when the
     service has one (so N processes share one limit), else in this process."""
-    q = queue()
-    conn = getattr(q, "redis", None)
+    conn, prefix, redis_error = shared_redis()
     if conn is not None:
         try:
-            return _shared_hit(conn, f"{q.queue.name}:{key}", limit)
-        except q._redis_error as exc:
+            return _shared_hit(conn, f"{prefix}:{key}", limit)
+        except redis_error as exc:
             # Redis down: keep limiting, per process, rather than not at all.
             log.warning("rate limit falls back to process memory: %s", exc)
     _limiter.hit(key, limit)

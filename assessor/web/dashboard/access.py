@@ -13,7 +13,7 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from ...db.models import User
 from ...services.errors import Forbidden, RateLimited
-from ..extensions import queue
+from ..auth import shared_redis
 from ..extensions import session as db_session
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,8 @@ class SignInLimiter:
 
     @staticmethod
     def _shared():
-        q = queue()
-        conn = getattr(q, "redis", None)
-        return (conn, f"assessor:signin:{q.queue.name}:", q._redis_error) if conn else (None, "", None)
+        conn, name, error = shared_redis()
+        return conn, f"assessor:signin:{name}:", error
 
     def _recent(self, key: str, now: float, window: float) -> deque:
         fails = self._fails[key]
