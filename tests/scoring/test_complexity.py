@@ -197,22 +197,6 @@ def test_shipped_connectors_are_valid():
     assert {"however", "although", "therefore"} <= set(index)
 
 
-def test_fast_enough_for_250_words(nlp):
-    text = ("Thank you for your email about the delayed order. I am sorry that the parcel has "
-            "not arrived yet, and I understand how frustrating this must be. I have checked "
-            "the tracking number, which shows that it was sent on Monday. ") * 6
-    doc = nlp(text)
-    assert 240 <= measure(doc).words <= 300
-    best = min(_timed(measure, doc) for _ in range(20))
-    assert best < 0.003
-
-
-def _timed(fn, arg) -> float:
-    start = time.perf_counter()
-    fn(arg)
-    return time.perf_counter() - start
-
-
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 needs_shared = pytest.mark.skipif(not (SHARED / "wi-locness").is_dir(),
                                   reason=f"W&I essays not found at {SHARED}/wi-locness")

@@ -1,6 +1,5 @@
 import json
 import math
-import time
 
 import pytest
 
@@ -95,15 +94,6 @@ def test_suspicions_carry_spans_and_the_likely_choice(nlp):
     assert (text[sus.start:sus.end], sus.observed, sus.expected) == ("at", "at", "in")
     assert 0.0 <= sus.probability < usage.get_model().threshold
 
-
-def test_fast_enough(nlp):
-    from pathlib import Path
-    doc = nlp((Path(__file__).resolve().parents[2] / "bench" / "texts" / "answer-250.txt").read_text())
-    usage.usage_features(doc)
-    t = time.perf_counter()
-    for _ in range(20):
-        usage.usage_features(doc)
-    assert (time.perf_counter() - t) / 20 < 0.010  # ~2 ms measured; slack for a busy CI machine
 
 
 def test_shipped_model_is_small_and_licensed():
