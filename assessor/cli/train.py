@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     model, report = train(args.shared, args.cache, args.version)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(model, indent=1))
+    args.out.write_text(_dumps(model))
     metrics = args.out.with_suffix(".metrics.json")
     metrics.write_text(json.dumps(report, indent=2))
     for head, figures in report.items():
@@ -31,3 +32,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"{head:18s} n={figures['n']:5d} {shown}")
     print(f"wrote {args.out} and {metrics}")
     return 0
+
+
+def _dumps(model: dict) -> str:
+    """Indented JSON with each list of numbers on one line: the tree arrays
+    would otherwise take a line per number."""
+    text = json.dumps(model, indent=1)
+    return re.sub(r"\[\s*(-?[\d.eE+-]+(?:,\s*-?[\d.eE+-]+)*)\s*\]",
+                  lambda m: "[" + ", ".join(m.group(1).replace(",", " ").split()) + "]", text)

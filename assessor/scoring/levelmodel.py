@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from . import ngrams
+from .trees import Ensemble, parse_ensemble
 
 FORMAT = "assessor-level-model/1"
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "level-model.json"
@@ -31,6 +32,9 @@ class Head:
     #: (x knots → y values), fitted out of fold.
     knots_x: tuple[float, ...] = ()
     knots_y: tuple[float, ...] = ()
+    #: Optional boosted trees, averaged with the linear part by ``tree_weight``.
+    trees: Ensemble | None = None
+    tree_weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -50,15 +54,19 @@ class LevelModel:
 
     def predict(self, head: str, features: dict[str, float]) -> float:
         h = self.heads[head]
-        total = h.intercept
-        for name, mean, scale, weight in zip(self.features, self.means, self.scales, h.coef):
-            value = features.get(name, mean)
-            if not math.isfinite(value):
-                value = mean
-            total += weight * (value - mean) / scale
+        values = [self._value(features, name, mean) for name, mean in zip(self.features, self.means)]
+        total = h.intercept + sum(weight * (value - mean) / scale for value, mean, scale, weight
+                                  in zip(values, self.means, self.scales, h.coef))
+        if h.trees is not None:
+            total = (1 - h.tree_weight) * total + h.tree_weight * h.trees.predict(values)
         if h.knots_x:
             total = _interp(total, h.knots_x, h.knots_y)
         return min(max(total, h.lo), h.hi)
+
+    @staticmethod
+    def _value(features: dict[str, float], name: str, mean: float) -> float:
+        value = features.get(name, mean)
+        return value if math.isfinite(value) else mean
 
     def uncertainty(self, head: str, words: int) -> float:
         """Standard error of the head's prediction for a text of ``words`` words."""
@@ -83,9 +91,7 @@ def parse_model(data: dict) -> LevelModel:
         raise ModelError(f"unknown level model format {data.get('format')!r}; expected {FORMAT}")
     try:
         features = tuple(data["features"])
-        heads = {name: Head(tuple(h["coef"]), h["intercept"], h["residual_sd"], h["lo"], h["hi"],
-                            tuple(h.get("knots_x", ())), tuple(h.get("knots_y", ())))
-                 for name, h in data["heads"].items()}
+        heads = {name: _parse_head(h, len(features)) for name, h in data["heads"].items()}
         ngram = {name: (dict(h["weights"]), float(h["intercept"]))
                  for name, h in data.get("ngram_heads", {}).items()}
         model = LevelModel(data["version"], features, tuple(data["means"]),
@@ -100,6 +106,15 @@ def parse_model(data: dict) -> LevelModel:
         if required not in heads:
             raise ModelError(f"level model lacks the {required!r} head")
     return model
+
+
+def _parse_head(h: dict, n_features: int) -> Head:
+    trees = parse_ensemble(h["trees"], n_features) if h.get("trees") else None
+    weight = float(h.get("tree_weight", 0.0)) if trees is not None else 0.0
+    if not 0.0 <= weight <= 1.0:
+        raise ModelError(f"tree_weight {weight} is outside 0–1")
+    return Head(tuple(h["coef"]), h["intercept"], h["residual_sd"], h["lo"], h["hi"],
+                tuple(h.get("knots_x", ())), tuple(h.get("knots_y", ())), trees, weight)
 
 
 _lock = threading.Lock()

@@ -59,3 +59,31 @@ def test_uncertainty_grows_for_short_texts():
 def test_level_bands_and_scores(level, cefr, score):
     assert level_to_cefr(level) == cefr
     assert level_to_score(level) == score
+
+
+def _with_leaf_trees(base: float, weight: float) -> dict:
+    data = copy.deepcopy(RAW)
+    head = data["heads"]["overall"]
+    head.update(knots_x=[], knots_y=[], tree_weight=weight,
+                trees={"base": base, "depth": 0, "roots": [0], "feature": [0],
+                       "threshold": [0.0], "left": [0], "right": [0], "value": [0.0]})
+    return data
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.25, 0.5, 1.0])
+def test_trees_are_blended_with_the_linear_part(weight):
+    features = {name: mean for name, mean in zip(RAW["features"], RAW["means"])}
+    linear = parse_model(_with_leaf_trees(3.0, 0.0)).predict("overall", features)
+    blended = parse_model(_with_leaf_trees(3.0, weight)).predict("overall", features)
+    assert blended == pytest.approx((1 - weight) * linear + weight * 3.0)
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["heads"]["overall"].update(tree_weight=1.5), "outside 0–1"),
+    (lambda d: d["heads"]["overall"]["trees"].update(feature=[10_000]), "feature outside"),
+])
+def test_broken_tree_heads_are_model_errors(mutate, message):
+    data = _with_leaf_trees(3.0, 0.5)
+    mutate(data)
+    with pytest.raises(ModelError, match=message):
+        parse_model(data)

@@ -1,0 +1,27 @@
+import numpy as np
+
+from assessor.scoring.trees import parse_ensemble
+from assessor.training import trees
+
+
+def test_exported_trees_predict_what_scikit_learn_predicts():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = np.where(X[:, 0] > 0, 2.0, 0.0) + X[:, 1] * X[:, 2] + rng.normal(scale=0.1, size=400)
+    model = trees.fit(X, y)
+    # The model-wide feature list puts the training columns at 4, 0 and 2.
+    columns = [4, 0, 2]
+    ensemble = parse_ensemble(trees.export(model, columns), n_features=5)
+    for row in X[:50]:
+        wide = np.zeros(5)
+        wide[columns] = row
+        # Leaf values are stored to 6 significant digits.
+        assert abs(ensemble.predict(wide) - model.predict(row[None])[0]) < 1e-4
+
+
+def test_export_is_plain_json_data():
+    X = np.arange(120, dtype=float).reshape(60, 2)
+    spec = trees.export(trees.fit(X, X[:, 0] * 2), [0, 1])
+    assert {type(v) for v in spec["threshold"] + spec["value"]} == {float}
+    assert len(spec["roots"]) == trees.PARAMS["n_estimators"]
+    assert spec["depth"] <= trees.PARAMS["max_depth"]
