@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from ..errors import InputError
 from . import features as feats
 from .decision import Evidence, decide
-from .engines.select import EngineRun, build_engines, run_grammar
+from .engines.select import EngineRun, build_engines, evidence_issues, run_grammar
 from .guards import Screening, screen
 from .levelmodel import LevelModel, load_model
 from .nlp import get_nlp
@@ -76,9 +76,12 @@ class Scorer:
             raise InputError("the answer is empty")
         prompt_plain = prepare(prompt, self.settings.max_chars).plain if prompt else None
         doc = get_nlp()(prepared.plain)
-        run = run_grammar(self._engines(), prepared.plain, doc)
+        plan = self._engines()
+        run = run_grammar(plan, prepared.plain, doc)
+        evidence = evidence_issues(plan, run, prepared.plain, doc)
         screening = screen(prepared.plain, doc, prompt_plain, self.settings.min_words)
-        return _Pipeline(prepared, doc, run, screening, word_count(prepared.plain), target_words)
+        return _Pipeline(prepared, doc, run, evidence, screening, word_count(prepared.plain),
+                         target_words)
 
     def _rate(self, p: "_Pipeline", role: RoleProfile | None, warnings: list[Warning_],
               base: dict) -> Result:
@@ -101,8 +104,10 @@ class Scorer:
                 grammar_errors_per_100=values.get("rate_grammar", 0.0),
                 spelling_errors_per_100=values.get("rate_spelling", 0.0),
                 flags=tuple(w.message for w in screening.warnings if w.code in screening.REVIEW_CODES)))
+        # The error rates in the details are the ones the levels and the
+        # role's caps read, so the engine that found them is named.
         details = dict(screening.details, **analysis.details(),
-                       traits=_traits(model, values))
+                       traits=_traits(model, values), evidence_engine=p.evidence.engine)
         if p.target_words is not None:
             details["target_words"] = p.target_words
         return Result("scored", overall.cefr, overall.score, overall.level, confidence,
@@ -115,6 +120,8 @@ class _Pipeline:
     prepared: PreparedText
     doc: Doc
     run: EngineRun
+    #: The built-in engine's issues, which the level model reads (see evidence_issues).
+    evidence: EngineRun
     screening: Screening
     words: int
     target_words: int | None = None
@@ -122,7 +129,7 @@ class _Pipeline:
     def analysis(self) -> feats.Analysis:
         s = self.screening
         # Issues count only where they fall inside the text that is rated.
-        counted = [i for i in self.run.issues if s.counts(i.offset)]
+        counted = [i for i in self.evidence.issues if s.counts(i.offset)]
         return feats.analyse(s.effective_doc or self.doc, counted, s.effective_words or self.words,
                              cx=s.complexity, target_words=self.target_words)
 

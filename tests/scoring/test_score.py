@@ -110,3 +110,26 @@ def test_a_long_task_target_changes_nothing():
 def test_bad_target_words_are_input_errors(bad):
     with pytest.raises(InputError, match="target_words"):
         run(GOOD, target_words=bad)
+
+
+def test_languagetool_gives_the_feedback_and_the_builtin_engine_the_levels():
+    from tests.support.lt_replay import LTReplay, load_samples
+    samples = load_samples()
+    scored = 0
+    with LTReplay.from_fixtures() as server:
+        lt = ScoringSettings(engine="languagetool", languagetool_url=server.url, languagetool_timeout=5)
+        for sample in samples:
+            with_lt = score(sample.text, settings=lt, profile="voice")
+            alone = run(sample.text, profile="voice")
+            assert with_lt.engine == "languagetool"
+            assert len(with_lt.issues) == len(sample.response["matches"])
+            assert (with_lt.level, with_lt.grammar.level, with_lt.vocabulary.level) == (
+                alone.level, alone.grammar.level, alone.vocabulary.level), sample.id
+            assert with_lt.decision == alone.decision
+            jsonschema.validate(with_lt.to_dict(), SCHEMA)
+            if with_lt.status != "scored":
+                continue
+            scored += 1
+            assert with_lt.details["evidence_engine"] == alone.details["evidence_engine"] == "builtin"
+            assert with_lt.details["error_rates_per_100_words"] == alone.details["error_rates_per_100_words"]
+    assert scored >= 10

@@ -8,7 +8,7 @@ import pytest
 
 from assessor.errors import ConfigError, EngineError, EngineUnavailable
 from assessor.scoring.engines.select import (
-    FALLBACK_WARNING, CircuitBreaker, EngineRun, build_engines, run_grammar)
+    FALLBACK_WARNING, CircuitBreaker, EngineRun, build_engines, evidence_issues, run_grammar)
 from assessor.scoring.settings import ScoringSettings
 from assessor.scoring.types import Issue
 from tests.support.lt_replay import LTReplay, load_samples
@@ -113,6 +113,23 @@ def test_languagetool_runs_when_up(lt):
     assert run.warnings == []
     assert len(run.issues) == len(SAMPLE.response["matches"])
     assert all(i.engine == "languagetool" for i in run.issues)
+
+
+@pytest.mark.parametrize("url_kind", ["none", "up", "dead"])
+def test_levels_always_rest_on_the_builtin_engine(lt, url_kind):
+    url = {"none": None, "up": lt.url, "dead": dead_url()}[url_kind]
+    plan = plan_for(url)
+    text = SAMPLE.text  # the replay server knows only recorded texts
+    run = run_grammar(plan, text, None)
+    evidence = evidence_issues(plan, run, text, None)
+    assert evidence.engine == "builtin"
+    assert evidence.issues == FakeBuiltin().check(text, None) != []
+    # The built-in engine runs once whichever engine gave the feedback.
+    assert plan.builtin().calls == 1
+    if url_kind == "up":
+        assert run.engine == "languagetool" and evidence is not run
+    else:
+        assert evidence is run
 
 
 def test_languagetool_warnings_reach_the_run(lt):
