@@ -109,8 +109,13 @@ def _remap(head: dict, a: float, b: float, residual_sd: float) -> dict:
     if head.get("knots_y"):
         out["knots_y"] = [a + b * v for v in head["knots_y"]]
     else:
+        # a + b·((1-w)·linear + w·trees) = (1-w)·(a + b·linear) + w·(a + b·trees)
         out["coef"] = [b * c for c in head["coef"]]
         out["intercept"] = a + b * head["intercept"]
+        if head.get("trees"):
+            trees = head["trees"]
+            out["trees"] = dict(trees, base=a + b * trees["base"],
+                                value=[b * v for v in trees["value"]])
     # The spread the employer's raters see is the honest uncertainty now.
     out["residual_sd"] = residual_sd
     return out
