@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import ConfigError
 from .scoring.settings import ScoringSettings
 
 
@@ -52,6 +53,8 @@ class Config:
         self.JOB_LEASE_SECONDS = float(env.get("ASSESSOR_JOB_LEASE", "300"))
         self.RECOVERY_INTERVAL = float(env.get("ASSESSOR_RECOVERY_INTERVAL", "60"))
         self.INVITATION_DAYS = int(env.get("ASSESSOR_INVITATION_DAYS", "14"))
+        if not 1 <= self.INVITATION_DAYS <= 365:
+            raise ConfigError(f"ASSESSOR_INVITATION_DAYS must be 1–365, not {self.INVITATION_DAYS}")
         self.APPLICANT_RATE_LIMIT = int(env.get("ASSESSOR_APPLICANT_RATE_LIMIT", "120"))
         self.WEBHOOK_TIMEOUT = float(env.get("ASSESSOR_WEBHOOK_TIMEOUT", "5"))
         self.WEBHOOK_MAX_ATTEMPTS = int(env.get("ASSESSOR_WEBHOOK_MAX_ATTEMPTS", "6"))

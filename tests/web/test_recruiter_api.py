@@ -244,3 +244,22 @@ def test_a_role_profile_takes_a_pass_margin(client, tenant):
     assert created.json["thresholds"]["pass_margin"] == 0.25
     bad = client.post("/api/v1/role-profiles", headers=tenant.auth(), json=dict(body, pass_margin=3))
     assert bad.status_code == 422 and "pass_margin" in bad.json["error"]["message"]
+
+
+@pytest.mark.parametrize("days, expected", [(None, 3), (10, 10)])
+def test_invitations_last_the_configured_days_unless_the_request_says(app, client, tenant,
+                                                                      days, expected):
+    from datetime import datetime, timedelta, timezone
+
+    app.config["ASSESSOR_CONFIG"].INVITATION_DAYS = 3
+    body = {"email": f"days{expected}@example.com"}
+    if days is not None:
+        body["expires_in_days"] = days
+    before = datetime.now(timezone.utc)
+    made = client.post(f"/api/v1/assessments/{tenant.assessment_id}/invitations",
+                       headers=tenant.auth(), json=body)
+    assert made.status_code == 201, made.json
+    expires = datetime.fromisoformat(made.json["expires_at"].replace("Z", "+00:00"))
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=timezone.utc)
+    assert timedelta(days=expected) <= expires - before < timedelta(days=expected, minutes=1)

@@ -38,7 +38,7 @@ def _page(assessment: Assessment, *, created=None, errors=None, error=None, form
     return render_template("dashboard/invitations.html", assessment=assessment, rows=rows,
                            total=total, page=page_no, pages=pages, created=created or [],
                            errors=errors or [], error=error, form=form or {},
-                           open=is_open(assessment)), status
+                           open=is_open(assessment), default_days=_default_days()), status
 
 
 @bp.get("/dashboard/assessments/<int:assessment_id>/invitations")
@@ -47,8 +47,12 @@ def invitations(assessment_id: int):
     return _page(_assessment(assessment_id))
 
 
+def _default_days() -> int:
+    return current_app.config["ASSESSOR_CONFIG"].INVITATION_DAYS
+
+
 def _days() -> int:
-    return forms.opt_int("days", 1, 365, "Days until the link expires") or 14
+    return forms.opt_int("days", 1, 365, "Days until the link expires") or _default_days()
 
 
 @bp.post("/dashboard/assessments/<int:assessment_id>/invitations")

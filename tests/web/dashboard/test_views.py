@@ -293,3 +293,10 @@ def test_other_organisations_are_invisible(db, queue, fake_score, as_role, org, 
     assert "theirs@example.com" not in _text(client.get("/dashboard/audit"))
     with db.transaction() as s:
         assert s.get(Invitation, invitation).revoked_at is None
+
+
+def test_invitation_forms_offer_the_configured_days(dash_app, as_role, org):
+    dash_app.config["ASSESSOR_CONFIG"].INVITATION_DAYS = 21
+    page = _text(as_role("recruiter").get(f"/dashboard/assessments/{org.assessment_id}/invitations"))
+    assert 'id="inv-days" name="days" type="number" min="1" max="365" value="21"' in page
+    assert 'id="bulk-days" name="days" type="number" min="1" max="365" value="21"' in page
