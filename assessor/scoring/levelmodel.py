@@ -1,8 +1,9 @@
 """The level model: a data file mapping features to levels.
 
 The file (JSON) holds, for each head, a linear model over standardised
-features, plus the residual spread measured by cross-validation, which
-becomes the result's uncertainty. Training lives in
+features (optionally averaged with boosted trees, see trees.py), plus the
+residual spread measured by cross-validation, which becomes the result's
+uncertainty. Training lives in
 ``assessor.training.levels``; this module only reads and applies.
 """
 from __future__ import annotations
