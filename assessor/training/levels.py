@@ -147,42 +147,47 @@ def _subset(names: list[str], head: str) -> list[str]:
     return [n for n in names if n.startswith(keep)]
 
 
-# Boosted trees help where there are thousands of texts and CEFR labels
-# (W&I QWK +0.02, FCE Spearman +0.015); on ELLIPSE's 1,544 essays they
-# did worse than the linear head alone, so the trait heads stay linear.
-TREE_HEADS = frozenset({"overall", "grammar", "vocabulary"})
+# Heads that average the ridge with boosted trees (training/trees.py). None
+# do by default: on W&I the trees' whole gain (QWK 0.742 -> 0.764) came from
+# splitting on length, which goes with level in W&I's essays far more than
+# in short workplace replies, and a 45-word reply to a 60-word task then lost 0.88
+# of a level against its writer's full answer instead of 0.57. Without length
+# the trees added nothing (QWK 0.741). Figures: bench/README.md.
+TREE_HEADS: frozenset[str] = frozenset()
 
 
-def _fit(X: np.ndarray, y: np.ndarray, with_trees: bool = False):
+def _fit(X: np.ndarray, y: np.ndarray, tree_cols: list[int] | None = None):
+    """Ridge over every column; trees (if ``tree_cols``) over those columns."""
     mean, scale = X.mean(0), X.std(0)
     scale[scale == 0] = 1.0
     model = RidgeCV(alphas=ALPHAS).fit((X - mean) / scale, y)
-    return mean, scale, model, trees.fit(X, y) if with_trees else None
+    boosted = trees.fit(X[:, tree_cols], y) if tree_cols else None
+    return mean, scale, model, boosted, tree_cols
 
 
 def _predict(fit, X: np.ndarray) -> np.ndarray:
-    mean, scale, model, boosted = fit
+    mean, scale, model, boosted, tree_cols = fit
     linear = model.predict((X - mean) / scale)
     if boosted is None:
         return linear
-    return (1 - trees.WEIGHT) * linear + trees.WEIGHT * boosted.predict(X)
+    return (1 - trees.WEIGHT) * linear + trees.WEIGHT * boosted.predict(X[:, tree_cols])
 
 
-def _inner_oof(X: np.ndarray, y: np.ndarray, groups, with_trees: bool) -> np.ndarray:
+def _inner_oof(X: np.ndarray, y: np.ndarray, groups, tree_cols) -> np.ndarray:
     inner = np.zeros(len(y))
     for tr, te in GroupKFold(FOLDS).split(X, y, groups):
-        inner[te] = _predict(_fit(X[tr], y[tr], with_trees), X[te])
+        inner[te] = _predict(_fit(X[tr], y[tr], tree_cols), X[te])
     return inner
 
 
 def cross_validate(X: np.ndarray, y: np.ndarray, groups: list[str],
-                   with_trees: bool = False) -> np.ndarray:
+                   tree_cols: list[int] | None = None) -> np.ndarray:
     """Out-of-fold predictions (with the recalibration fitted inside each fold)."""
     oof = np.zeros(len(y))
     groups = np.asarray(groups)
     for train, test in GroupKFold(FOLDS).split(X, y, groups):
-        fit = _fit(X[train], y[train], with_trees)
-        inner = _inner_oof(X[train], y[train], groups[train], with_trees)
+        fit = _fit(X[train], y[train], tree_cols)
+        inner = _inner_oof(X[train], y[train], groups[train], tree_cols)
         iso = IsotonicRegression(out_of_bounds="clip").fit(inner, y[train])
         oof[test] = iso.predict(_predict(fit, X[test]))
     return oof
@@ -201,16 +206,17 @@ def train_head(ds: Dataset, target: str, head: str, lo: float, hi: float):
     X = ds.X[np.ix_(keep, idx)]
     y = np.array([ds.samples[i].labels[target] for i in keep])
     groups = [ds.samples[i].group for i in keep]
-    with_trees = head in TREE_HEADS
-    oof = cross_validate(X, y, groups, with_trees)
-    mean, scale, model, boosted = _fit(X, y, with_trees)
-    kx, ky = _knots(_inner_oof(X, y, groups, with_trees), y)
+    tree_cols = ([j for j, c in enumerate(cols) if c not in trees.EXCLUDE]
+                 if head in TREE_HEADS else None)
+    oof = cross_validate(X, y, groups, tree_cols)
+    mean, scale, model, boosted, _ = _fit(X, y, tree_cols)
+    kx, ky = _knots(_inner_oof(X, y, groups, tree_cols), y)
     full = {c: (float(mean[j]), float(scale[j]), float(model.coef_[j])) for j, c in enumerate(cols)}
     spec = {"intercept": float(model.intercept_), "residual_sd": float(np.std(y - oof)),
             "lo": lo, "hi": hi, "knots_x": kx, "knots_y": ky, "alpha": float(model.alpha_)}
     if boosted is not None:
         # Every corpus has the model's feature columns in the same order.
-        spec["trees"] = trees.export(boosted, idx)
+        spec["trees"] = trees.export(boosted, [idx[j] for j in tree_cols])
         spec["tree_weight"] = trees.WEIGHT
     return full, spec, oof, y, keep
 

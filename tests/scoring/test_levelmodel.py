@@ -87,3 +87,4 @@ def test_broken_tree_heads_are_model_errors(mutate, message):
     mutate(data)
     with pytest.raises(ModelError, match=message):
         parse_model(data)
+

@@ -18,7 +18,11 @@ def _features(shift: float) -> dict[str, float]:
 def test_remap_moves_every_prediction_by_the_same_line(keep_knots, a, b):
     data = copy.deepcopy(RAW)
     head = data["heads"]["overall"]
-    assert head.get("trees"), "the default model's overall head has trees"
+    # One stump on the first feature, so both of its leaves are reached below.
+    head.update(tree_weight=0.5, trees={
+        "base": 3.0, "depth": 1, "roots": [0], "feature": [0, 0, 0],
+        "threshold": [RAW["means"][0], 0.0, 0.0], "left": [1, 1, 2], "right": [2, 1, 2],
+        "value": [0.0, -0.5, 0.5]})
     if not keep_knots:
         head.update(knots_x=[], knots_y=[])
     head.update(lo=-100.0, hi=100.0)  # no clipping, so the line shows exactly

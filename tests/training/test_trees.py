@@ -25,3 +25,22 @@ def test_export_is_plain_json_data():
     assert {type(v) for v in spec["threshold"] + spec["value"]} == {float}
     assert len(spec["roots"]) == trees.PARAMS["n_estimators"]
     assert spec["depth"] <= trees.PARAMS["max_depth"]
+
+
+def test_trees_never_see_the_excluded_features(monkeypatch):
+    from assessor.training import levels
+    from assessor.training.corpora import Sample
+
+    rng = np.random.default_rng(1)
+    names = ["cx_depth", "log_words", "rate_grammar"]
+    X = rng.normal(size=(300, 3))
+    y = 3 + X[:, 1] + 0.5 * X[:, 0] * X[:, 2]
+    samples = [Sample("wi", str(i), "", f"w{i % 30}", {"cefr": float(v)}) for i, v in enumerate(y)]
+    ds = levels.Dataset(samples, X, names, [{}] * 300, [])
+    monkeypatch.setattr(levels, "TREE_HEADS", frozenset({"grammar"}))
+    _, spec, _, _, _ = levels.train_head(ds, "cefr", "grammar", 0.5, 6.49)
+    t = spec["trees"]
+    inner = [i for i in range(len(t["value"])) if t["left"][i] != i]
+    used = {names[t["feature"][i]] for i in inner}
+    assert used and not used & trees.EXCLUDE
+    assert "log_words" in trees.EXCLUDE
