@@ -8,13 +8,14 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc
 
 from ..errors import InputError
 from . import features as feats
 from .decision import Evidence, decide
-from .engines.select import EngineRun, build_engines, evidence_issues, run_grammar
+from .engines.select import EnginePlan, EngineRun, build_engines, evidence_issues, run_grammar
 from .guards import Screening, screen
 from .levelmodel import LevelModel, load_model
 from .nlp import get_nlp
@@ -78,9 +79,8 @@ class Scorer:
         doc = get_nlp()(prepared.plain)
         plan = self._engines()
         run = run_grammar(plan, prepared.plain, doc)
-        evidence = evidence_issues(plan, run, prepared.plain, doc)
         screening = screen(prepared.plain, doc, prompt_plain, self.settings.min_words)
-        return _Pipeline(prepared, doc, run, evidence, screening, word_count(prepared.plain),
+        return _Pipeline(prepared, doc, plan, run, screening, word_count(prepared.plain),
                          target_words)
 
     def _rate(self, p: "_Pipeline", role: RoleProfile | None, warnings: list[Warning_],
@@ -119,12 +119,17 @@ class Scorer:
 class _Pipeline:
     prepared: PreparedText
     doc: Doc
+    plan: EnginePlan
     run: EngineRun
-    #: The built-in engine's issues, which the level model reads (see evidence_issues).
-    evidence: EngineRun
     screening: Screening
     words: int
     target_words: int | None = None
+
+    @cached_property
+    def evidence(self) -> EngineRun:
+        """The built-in engine's issues, which the level model reads (see
+        evidence_issues); only a rated answer needs them."""
+        return evidence_issues(self.plan, self.run, self.prepared.plain, self.doc)
 
     def analysis(self) -> feats.Analysis:
         s = self.screening
