@@ -157,7 +157,9 @@ class Speller:
         found = []
         skipped = _protected_spans(doc.text)
         for tok in doc:
-            if self._checkable(tok) and not self.is_known(tok.text):
+            # The cached dictionary lookup first: most tokens are known words,
+            # and the checks of a token's neighbours cost far more.
+            if not self.is_known(tok.text) and self._checkable(tok):
                 if any(start <= tok.idx < end for start, end in skipped):
                     continue
                 if tok.tag_ in ("NNP", "NNPS") and not self._slip_of_common_word(tok.lower_):
