@@ -1,8 +1,9 @@
 """Train the level model from rated corpora, with grouped cross-validation.
 
 ``assessor train --shared ../shared`` runs this. Every head is a ridge
-regression over standardised features (small, fast, a JSON data file); the
-CEFR heads average it with boosted trees. A monotone recalibration fitted on
+regression over standardised features (small, fast, a JSON data file); heads
+named in :data:`TREE_HEADS` (none by default) average it with boosted trees.
+A monotone recalibration fitted on
 out-of-fold predictions keeps the model from squeezing every answer towards
 the middle levels.
 """
