@@ -39,3 +39,29 @@ def test_a_fit_learns_the_errors_it_was_shown():
     test = nlp("Last week he goed to the station.")
     p = ged.token_probabilities(test, w)
     assert p[3] == max(p) and p[3] > 0.5
+
+
+def _corpus(nlp, rng, n):
+    """Sentences with a random one in four verbs wrong: 'goed' for 'went'."""
+    docs, labels = [], []
+    places = ("shop", "park", "bank", "office", "school", "market", "station", "beach")
+    for _ in range(n):
+        wrong = rng.random() < 0.25
+        docs.append(nlp(f"Yesterday she {'goed' if wrong else 'went'} to the {rng.choice(places)}."))
+        labels.append(np.array([0, 0, int(wrong), 0, 0, 0, 0], dtype=np.int8))
+    return [ged.buckets(d) for d in docs], labels, docs
+
+
+def test_fits_on_different_samples_are_calibrated_alike():
+    # Cross-fitted densities are only comparable between folds (and with the
+    # shipped detector) if every fit puts its probabilities on the same scale.
+    nlp, rng = get_nlp(), np.random.default_rng(0)
+    means = []
+    for _ in range(3):
+        hashed, labels, docs = _corpus(nlp, rng, 80)
+        w = train.fit(hashed, labels).astype(float)
+        p = np.concatenate([ged.token_probabilities(d, w) for d in docs])
+        share = np.concatenate(labels).mean()
+        assert abs(p.mean() - share) < 0.02
+        means.append(p.mean())
+    assert max(means) - min(means) < 0.03
