@@ -65,3 +65,21 @@ def test_fits_on_different_samples_are_calibrated_alike():
         assert abs(p.mean() - share) < 0.02
         means.append(p.mean())
     assert max(means) - min(means) < 0.03
+
+
+def test_detection_report_gives_each_folds_mean_probability():
+    nlp, rng = get_nlp(), np.random.default_rng(1)
+    samples, docs = [], []
+    for k in range(60):
+        wrong = k % 4 == 0
+        text = f"Yesterday she {'goed' if wrong else 'went'} to the {rng.choice(['shop', 'park', 'bank'])}."
+        edits = [(14, 18, "went", "")] if wrong else []
+        samples.append(Sample("wi", str(k), text, f"writer{k % 10}", edits=edits))
+        docs.append(nlp(text))
+    corpus = train.Corpus(samples, docs)
+    assert corpus.labels[0].tolist() == [0, 0, 1, 0, 0, 0, 0]
+    report = train.detection_report(corpus)
+    share = np.concatenate([corpus.labels[i] for i in corpus.usable()]).mean()
+    assert len(report["fold_mean_probability"]) == train.FOLDS
+    assert all(abs(m - share) < 0.03 for m in report["fold_mean_probability"])
+    assert report["recall"] > 0.9 and report["precision"] > 0.9
