@@ -164,16 +164,16 @@ def detection_report(corpus: Corpus, threshold: float = 0.5) -> dict[str, float]
     tp = fp = fn = 0
     fold_means = []  # equal means show the folds' densities share one scale
     for w, indices in corpus.fold_models():
-        p_fold = []
+        total = tokens = 0.0
         for i in usable.intersection(indices):
             p = ged.token_probabilities(corpus.docs[i], w)
-            p_fold.append(p)
+            total, tokens = total + float(p.sum()), tokens + len(p)
             flagged, gold = p > threshold, corpus.labels[i].astype(bool)
             tp += int((flagged & gold).sum())
             fp += int((flagged & ~gold).sum())
             fn += int((~flagged & gold).sum())
-        if p_fold:
-            fold_means.append(round(float(np.concatenate(p_fold).mean()), 4))
+        if tokens:
+            fold_means.append(round(total / tokens, 4))
     return {"threshold": threshold, "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1),
             "gold_error_tokens": tp + fn, "fold_mean_probability": fold_means}
 

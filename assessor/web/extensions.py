@@ -41,6 +41,11 @@ def database() -> Database:
     return state()["db"]
 
 
+def invitation_days() -> int:
+    """How long an invitation lasts when the request does not say."""
+    return current_app.config["ASSESSOR_CONFIG"].INVITATION_DAYS
+
+
 def queue():
     return state()["queue"]
 

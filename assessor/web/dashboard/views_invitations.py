@@ -13,7 +13,7 @@ from ...services import invite, invite_csv, owned, revoke
 from ...services.audit import actor_of, audit
 from ...services.dashboard_admin import invitation_rows, is_open, resend
 from ...services.errors import InputError, NotFound, ServiceError
-from ..extensions import session as db
+from ..extensions import invitation_days, session as db
 from . import bp, forms
 from .access import current_user, login_required
 
@@ -38,7 +38,7 @@ def _page(assessment: Assessment, *, created=None, errors=None, error=None, form
     return render_template("dashboard/invitations.html", assessment=assessment, rows=rows,
                            total=total, page=page_no, pages=pages, created=created or [],
                            errors=errors or [], error=error, form=form or {},
-                           open=is_open(assessment), default_days=_default_days()), status
+                           open=is_open(assessment), default_days=invitation_days()), status
 
 
 @bp.get("/dashboard/assessments/<int:assessment_id>/invitations")
@@ -47,12 +47,8 @@ def invitations(assessment_id: int):
     return _page(_assessment(assessment_id))
 
 
-def _default_days() -> int:
-    return current_app.config["ASSESSOR_CONFIG"].INVITATION_DAYS
-
-
 def _days() -> int:
-    return forms.opt_int("days", 1, 365, "Days until the link expires") or _default_days()
+    return forms.opt_int("days", 1, 365, "Days until the link expires") or invitation_days()
 
 
 @bp.post("/dashboard/assessments/<int:assessment_id>/invitations")

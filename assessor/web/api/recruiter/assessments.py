@@ -10,7 +10,7 @@ from ....services import create_assessment, invite, invite_csv, owned, revoke, u
 from ....services.audit import actor_of, audit
 from ....services.errors import Conflict, InputError, ServiceError
 from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
-from ...extensions import session
+from ...extensions import invitation_days, session
 from .. import serializers as ser
 from . import bp
 
@@ -116,14 +116,10 @@ def new_invitation(assessment_id: int):
     check_types(data, {"email": str, "name": str, "expires_in_days": int})
     invitation, token = invite(session(), current_user(), assessment, data.get("email") or "",
                                data.get("name") or "",
-                               days=_default_days() if data.get("expires_in_days") is None
+                               days=invitation_days() if data.get("expires_in_days") is None
                                else data["expires_in_days"])
     session().commit()
     return jsonify(ser.invitation(invitation, token, _public_url())), 201
-
-
-def _default_days() -> int:
-    return current_app.config["ASSESSOR_CONFIG"].INVITATION_DAYS
 
 
 def _csv_text() -> str:
@@ -142,7 +138,7 @@ def _csv_text() -> str:
 @recruiter(write=True)
 def bulk_invitations(assessment_id: int):
     assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
-    days = int_arg("expires_in_days", _default_days(), 1, 365)
+    days = int_arg("expires_in_days", invitation_days(), 1, 365)
     report = invite_csv(session(), current_user(), assessment, _csv_text(), days=days)
     audit(session(), actor_of(current_user()), "invitation.bulk", org_id=assessment.org_id,
           target=assessment, details={"created": len(report.created),
