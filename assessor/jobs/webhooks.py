@@ -11,14 +11,14 @@ import logging
 import time
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from sqlalchemy import and_, or_, select, update
 
 from ..db.base import utcnow
 from ..db.models import Attempt, Webhook, WebhookDelivery
-from ..services.netguard import private_address
+from ..services.errors import UnsafeTarget
+from ..services.netguard import parse_target, pinned_session, resolve_once
 from ..services.security import sign
 from .context import JobContext, Outcome, backoff
 
@@ -86,13 +86,17 @@ def deliver_webhook(ctx: JobContext, delivery_id: int) -> Outcome:
                "X-Assessor-Event": event, "X-Assessor-Delivery": str(delivery_id),
                "X-Assessor-Timestamp": str(stamp), "X-Assessor-Signature": sign(secret, stamp, body)}
     status, error = None, None
-    # Checked again at delivery: the name may resolve elsewhere by now.
-    blocked = None if ctx.config.WEBHOOK_ALLOW_PRIVATE else private_address(urlsplit(url).hostname)
-    if blocked:
-        return _record(ctx, delivery_id, attempts, None, f"refused: {blocked} is not public")
     try:
-        response = requests.post(url, data=body, headers=headers, timeout=ctx.config.WEBHOOK_TIMEOUT,
-                                 allow_redirects=False)
+        # Parsed, resolved and checked at every delivery (the name may point
+        # elsewhere by now), then connected to the very address checked.
+        target = parse_target(url)
+        address = resolve_once(target, allow_private=ctx.config.WEBHOOK_ALLOW_PRIVATE)
+    except UnsafeTarget as exc:
+        return _record(ctx, delivery_id, attempts, None, str(exc))
+    try:
+        with pinned_session(address) as http:
+            response = http.post(url, data=body, headers=headers,
+                                 timeout=ctx.config.WEBHOOK_TIMEOUT, allow_redirects=False)
         status = response.status_code
         if not 200 <= status < 300:
             error = f"HTTP {status}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..errors import AssessorError, InputError, NotFound
 
 __all__ = ["ServiceError", "Unauthorized", "Forbidden", "Conflict", "RateLimited",
-           "InputError", "NotFound", "http_status"]
+           "InputError", "NotFound", "UnsafeTarget", "http_status"]
 
 
 class ServiceError(AssessorError):
@@ -34,6 +34,12 @@ class Conflict(ServiceError):
 class RateLimited(ServiceError):
     code = "rate_limited"
     status = 429
+
+
+class UnsafeTarget(InputError):
+    """A webhook URL that could reach somewhere it must not (SSRF)."""
+
+    code = "unsafe_url"
 
 
 def http_status(exc: AssessorError) -> int:
