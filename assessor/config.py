@@ -35,6 +35,7 @@ class Config:
         self.PROFILES_PATH = Path(profiles) if profiles else None
         self.SHARED_DIR = Path(env.get("ASSESSOR_SHARED_DIR", "../shared"))
         self._service_settings(env)
+        self._security_settings(env)
         self._ops_settings(env)
 
     def _service_settings(self, env) -> None:
@@ -61,6 +62,15 @@ class Config:
         self.WEBHOOK_BACKOFF_SECONDS = float(env.get("ASSESSOR_WEBHOOK_BACKOFF", "10"))
         # Off by default: webhooks to loopback/private addresses are refused (SSRF).
         self.WEBHOOK_ALLOW_PRIVATE = _bool(env.get("ASSESSOR_WEBHOOK_ALLOW_PRIVATE"), False)
+
+    def _security_settings(self, env) -> None:
+        # How many reverse proxies in front of the app append to
+        # X-Forwarded-For. 0 trusts none (any client could claim any address);
+        # behind one proxy, without this, every client shares its address and
+        # one client's failed sign-ins lock out everyone.
+        self.TRUSTED_PROXIES = int(env.get("ASSESSOR_TRUSTED_PROXIES", "0"))
+        if not 0 <= self.TRUSTED_PROXIES <= 10:
+            raise ConfigError(f"ASSESSOR_TRUSTED_PROXIES must be 0–10, not {self.TRUSTED_PROXIES}")
 
     def _ops_settings(self, env) -> None:
         # Observability (assessor.observability; see docs/configuration.md).

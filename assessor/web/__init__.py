@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from ..config import Config
@@ -76,6 +77,11 @@ def create_app(config: Config | None = None, *, start_worker: bool = True,
         JSON_SORT_KEYS=False,
     )
     app.url_map.converters["int"] = IdConverter
+    if config.TRUSTED_PROXIES:
+        # request.remote_addr becomes the client the last N proxies saw, so
+        # every per-address limit counts clients, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES,
+                                x_proto=config.TRUSTED_PROXIES)
     app.config["DATABASE_URL"] = _database_url(app, config)
     config.DATABASE_URL = app.config["DATABASE_URL"]
     logging.basicConfig(level=logging.INFO)

@@ -20,11 +20,16 @@ log = logging.getLogger(__name__)
 
 #: A signed-in session lasts at most this long, whatever the cookie says.
 MAX_SESSION_SECONDS = 12 * 3600
-#: Failed sign-ins allowed per window: per account (stops guessing one
-#: password from many addresses) and per client address (stops spraying one
-#: password over many accounts).
+#: Failed sign-ins allowed per window: per account from one address (stops
+#: guessing; the rest of the world can still sign in), per client address
+#: (stops spraying one password over many accounts) and per account from
+#: every address the account has not signed in from before (stops guessing
+#: from many addresses, while its owner's known addresses still get in).
 ACCOUNT_LIMIT = 5
 IP_LIMIT = 20
+ACCOUNT_ANYWHERE_LIMIT = 50
+#: An address stays "known" for an account this long after a sign-in.
+KNOWN_SECONDS = 30 * 86400
 WINDOW_SECONDS = 15 * 60
 
 
@@ -42,6 +47,7 @@ class SignInLimiter:
 
     def __init__(self) -> None:
         self._fails: dict[str, deque] = defaultdict(deque)
+        self._known: dict[str, float] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -88,8 +94,43 @@ class SignInLimiter:
         with self._lock:
             if len(self._fails) > 100_000:
                 self._fails.clear()
+            if len(self._known) > 100_000:
+                self._known.clear()
             for key in keys:
                 self._fails[key].append(now)
+
+    def remember(self, key: str, seconds: float = KNOWN_SECONDS) -> None:
+        conn, prefix, error = self._shared()
+        if conn is not None:
+            try:
+                conn.set(prefix + key, 1, ex=int(seconds))
+            except error as exc:
+                log.warning("could not remember a known sign-in address: %s", exc)
+        with self._lock:
+            self._known[key] = time.monotonic() + seconds
+
+    def known(self, key: str) -> bool:
+        conn, prefix, error = self._shared()
+        if conn is not None:
+            try:
+                return bool(conn.exists(prefix + key))
+            except error as exc:
+                log.warning("sign-in limit falls back to process memory: %s", exc)
+        with self._lock:
+            return self._known.get(key, 0) > time.monotonic()
+
+    def clear_prefix(self, key_prefix: str) -> None:
+        """Forget every count whose key starts with ``key_prefix``."""
+        conn, prefix, error = self._shared()
+        if conn is not None:
+            try:
+                for name in conn.scan_iter(match=prefix + key_prefix + "*", count=500):
+                    conn.delete(name)
+            except error as exc:
+                log.warning("could not clear the shared sign-in counts: %s", exc)
+        with self._lock:
+            for key in [k for k in self._fails if k.startswith(key_prefix)]:
+                del self._fails[key]
 
     def clear(self, key: str) -> None:
         conn, prefix, error = self._shared()
@@ -105,10 +146,45 @@ class SignInLimiter:
 limiter = SignInLimiter()
 
 
+def _limits() -> tuple[int, int, int]:
+    limits = tuple(current_app.config.get("DASHBOARD_SIGNIN_LIMITS", ()))
+    return (limits + (ACCOUNT_LIMIT, IP_LIMIT, ACCOUNT_ANYWHERE_LIMIT)[len(limits):])[:3]
+
+
+def _keys(email: str) -> tuple[str, str, str, str]:
+    """(account at this address, this address, account anywhere, known pair)."""
+    account, address = email.strip().lower(), request.remote_addr or "-"
+    return (f"pair:{account}|{address}", f"ip:{address}", f"account:{account}",
+            f"known:{account}|{address}")
+
+
 def limit_keys(email: str) -> dict[str, int]:
-    limits = current_app.config.get("DASHBOARD_SIGNIN_LIMITS", (ACCOUNT_LIMIT, IP_LIMIT))
-    return {f"account:{email.strip().lower()}": limits[0],
-            f"ip:{request.remote_addr}": limits[1]}
+    """The counts that must be under their limits before a password is tried.
+    The account-wide count is skipped at an address the account signed in
+    from before: an attacker elsewhere cannot lock its owner out."""
+    pair, address, account, known = _keys(email)
+    per_pair, per_address, per_account = _limits()
+    keys = {pair: per_pair, address: per_address}
+    if not limiter.known(known):
+        keys[account] = per_account
+    return keys
+
+
+def failed_sign_in(email: str) -> None:
+    limiter.fail(list(_keys(email)[:3]))
+
+
+def signed_in_from(email: str) -> None:
+    pair, _, _, known = _keys(email)
+    limiter.clear(pair)
+    limiter.remember(known)
+
+
+def clear_account(email: str) -> None:
+    """After a password reset: the owner may sign in again from anywhere."""
+    account = email.strip().lower()
+    limiter.clear(f"account:{account}")
+    limiter.clear_prefix(f"pair:{account}|")
 
 
 def _password_stamp(user: User) -> str:

@@ -10,8 +10,9 @@ from ...services.dashboard_admin import check_password_rules, reset_password, se
 from ...services.errors import InputError, RateLimited, ServiceError, Unauthorized
 from ..extensions import session as db
 from . import bp, forms
-from .access import (current_user, limit_keys, limiter, login_required, safe_next, sign_in,
-                     sign_out, signed_in_user)
+from .access import (clear_account, current_user, failed_sign_in, limit_keys, limiter,
+                     login_required, safe_next, sign_in, signed_in_from, sign_out,
+                     signed_in_user)
 
 AUDIT_PER_PAGE = 50
 
@@ -33,11 +34,11 @@ def login():
         return render_template("dashboard/login.html", error=str(exc), email=email,
                                next=next_url), 429
     except Unauthorized:
-        limiter.fail(list(keys))
+        failed_sign_in(email)
         # One message for unknown email and wrong password: no account probing.
         return render_template("dashboard/login.html", error="Wrong email or password.",
                                email=email, next=next_url), 401
-    limiter.clear(next(iter(keys)))
+    signed_in_from(email)
     sign_in(user)
     return redirect(safe_next(next_url))
 
@@ -92,7 +93,7 @@ def user_password(user_id: int):
         db().rollback()
         flash(str(exc), "error")
     else:
-        limiter.clear(f"account:{user.email}")
+        clear_account(user.email)
         flash(f"New password set for {user.email}; their other sessions are signed out.",
               "success")
     return redirect(url_for("dashboard.users"))
