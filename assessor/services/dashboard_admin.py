@@ -33,13 +33,20 @@ def require_admin(user: User) -> None:
         raise Forbidden("only admins can do this")
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """Sign the user out everywhere: dashboard cookies carry the version
+    they were issued with and an older one is refused."""
+    user.session_version = (user.session_version or 0) + 1
+    session.flush()
+
+
 def reset_password(session: Session, admin: User, user: User, password: str) -> User:
     """An admin sets a new password for a user of the same organisation."""
     require_admin(admin)
     if user.org_id != admin.org_id:
         raise Forbidden("users of another organisation cannot be changed")
     user.password_hash = hash_password(check_password_rules(password))
-    session.flush()
+    end_sessions(session, user)
     # The password itself never goes into the log, only who reset whose.
     audit(session, actor_of(admin), "user.password_reset", org_id=admin.org_id, target=user,
           details={"email": user.email})
@@ -53,7 +60,9 @@ def set_active(session: Session, admin: User, user: User, active: bool) -> User:
     if user.id == admin.id and not active:
         raise Conflict("you cannot deactivate your own account", "self_deactivate")
     user.active = bool(active)
-    session.flush()
+    # Both ways: a cookie from before a deactivation must not work again
+    # once the account is reactivated.
+    end_sessions(session, user)
     audit(session, actor_of(admin), "user.activate" if active else "user.deactivate",
           org_id=admin.org_id, target=user, details={"email": user.email})
     return user

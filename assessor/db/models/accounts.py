@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...errors import AssessorError
-from ..base import Base, UTCDateTime, utcnow
+from ..base import NEVER_REUSE, Base, UTCDateTime, utcnow
 
 ROLES = ("admin", "recruiter", "viewer")
 
@@ -29,7 +29,7 @@ class ClientAccount(Base):
     assessments may be set per client account."""
 
     __tablename__ = "client_accounts"
-    __table_args__ = (UniqueConstraint("org_id", "name"),)
+    __table_args__ = (UniqueConstraint("org_id", "name"), NEVER_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -46,6 +46,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20), default="recruiter")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Bumped to sign the user out everywhere (dashboard cookies carry it).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     organisation: Mapped[Organisation] = relationship()
 
@@ -74,7 +76,7 @@ class RoleProfileRow(Base):
     :class:`assessor.scoring.profiles.RoleProfile` as JSON."""
 
     __tablename__ = "role_profiles"
-    __table_args__ = (UniqueConstraint("org_id", "name"),)
+    __table_args__ = (UniqueConstraint("org_id", "name"), NEVER_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     client_account_id: Mapped[int | None] = mapped_column(

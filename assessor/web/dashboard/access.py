@@ -12,6 +12,7 @@ from typing import Callable
 from flask import current_app, g, redirect, request, session, url_for
 
 from ...db.models import User
+from ...services.dashboard_admin import end_sessions
 from ...services.errors import Forbidden, RateLimited
 from ..auth import shared_redis
 from ..extensions import session as db_session
@@ -201,10 +202,18 @@ def sign_in(user: User) -> None:
     session.permanent = True
     session["uid"] = user.id
     session["pw"] = _password_stamp(user)
+    # The server-side half: signing out, deactivation or a password reset
+    # bumps the user's version, and every cookie carrying an older one stops
+    # working (a signed cookie alone would stay valid until it expires).
+    session["sv"] = user.session_version
     session["since"] = int(time.time())
 
 
 def sign_out() -> None:
+    user = signed_in_user()
+    if user is not None:
+        end_sessions(db_session(), user)
+        db_session().commit()
     session.clear()
 
 
@@ -215,7 +224,8 @@ def signed_in_user() -> User | None:
     uid = session.get("uid")
     if uid is not None and time.time() - session.get("since", 0) < MAX_SESSION_SECONDS:
         found = db_session().get(User, uid)
-        if found is not None and found.active and session.get("pw") == _password_stamp(found):
+        if found is not None and found.active and session.get("pw") == _password_stamp(found) \
+                and session.get("sv") == found.session_version:
             user = found
     g.dash_user = user
     return user
