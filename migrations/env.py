@@ -20,6 +20,12 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode rebuilds a SQLite table by copy, drop and rename;
+            # with foreign keys enforced, the drop would cascade into (delete)
+            # every row that references it. The pragma only takes effect
+            # outside a transaction, hence on the raw connection, first.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         # Batch mode lets later ALTER TABLE migrations run on SQLite too.
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=True, compare_type=True)

@@ -24,8 +24,16 @@ NAMING = {
 }
 
 
+#: SQLite otherwise hands out max(id) + 1, so after an erasure deleted the
+#: newest rows the next ones took their ids, and old links and audit entries
+#: pointed at another person. A model with its own ``__table_args__`` tuple
+#: ends it with this.
+NEVER_REUSE = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    __table_args__ = NEVER_REUSE
 
 
 def utcnow() -> datetime:

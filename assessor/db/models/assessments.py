@@ -9,7 +9,7 @@ from sqlalchemy import (JSON, Boolean, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..base import Base, UTCDateTime, utcnow
+from ..base import NEVER_REUSE, Base, UTCDateTime, utcnow
 
 TASK_KINDS = ("email_reply", "chat_reply", "essay")
 ATTEMPT_STATUSES = ("started", "submitted", "scored", "expired")
@@ -63,7 +63,7 @@ class Assessment(Base):
 
 class AssessmentTask(Base):
     __tablename__ = "assessment_tasks"
-    __table_args__ = (UniqueConstraint("assessment_id", "task_id"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "task_id"), NEVER_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"),
                                                index=True)
@@ -81,7 +81,7 @@ class AssessmentTask(Base):
 
 class Candidate(Base):
     __tablename__ = "candidates"
-    __table_args__ = (UniqueConstraint("org_id", "email"),)
+    __table_args__ = (UniqueConstraint("org_id", "email"), NEVER_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(320))
@@ -152,7 +152,7 @@ class Attempt(Base):
 
 class Answer(Base):
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("attempt_id", "task_id"),)
+    __table_args__ = (UniqueConstraint("attempt_id", "task_id"), NEVER_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="RESTRICT"))
@@ -179,7 +179,7 @@ class Score(Base):
     """The full scoring result plus the columns recruiters filter on."""
 
     __tablename__ = "scores"
-    __table_args__ = (UniqueConstraint("answer_id", "model_version"),)
+    __table_args__ = (UniqueConstraint("answer_id", "model_version"), NEVER_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
     model_version: Mapped[str] = mapped_column(String(100))
@@ -214,7 +214,7 @@ class Job(Base):
     """Status row of a background job: one per (kind, answer), re-used by retries."""
 
     __tablename__ = "jobs"
-    __table_args__ = (UniqueConstraint("kind", "answer_id"),)
+    __table_args__ = (UniqueConstraint("kind", "answer_id"), NEVER_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)

@@ -1,6 +1,8 @@
 """After submitting: confirmation, the waiting state, feedback and progress."""
 from __future__ import annotations
 
+import hmac
+
 from flask import current_app, jsonify, render_template, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -82,19 +84,28 @@ def feedback(token: str):
     return render_template("applicant/feedback.html", fb=view, **common)
 
 
-def share_key(invitation_id: int) -> str:
+def share_key(invitation: m.Invitation) -> str:
     """A read-only key to the progress page, for a training centre: it shows
-    progress but, unlike the invitation token, cannot open the test."""
-    return URLSafeSerializer(current_app.secret_key, salt=_SHARE_SALT).dumps(invitation_id)
+    progress but, unlike the invitation token, cannot open the test. It names
+    the invitation by id and a part of its token's hash (random, and useless
+    for opening the test), so it can never lead to another invitation that
+    got the same id."""
+    return URLSafeSerializer(current_app.secret_key, salt=_SHARE_SALT).dumps(
+        [invitation.id, invitation.token_hash[:16]])
 
 
 def _shared_invitation(key: str) -> m.Invitation | None:
     try:
-        invitation_id = URLSafeSerializer(current_app.secret_key, salt=_SHARE_SALT).loads(key)
+        payload = URLSafeSerializer(current_app.secret_key, salt=_SHARE_SALT).loads(key)
     except BadSignature:
         return None
-    invitation = session().get(m.Invitation, invitation_id) if isinstance(invitation_id, int) else None
-    return invitation if invitation is not None and invitation.revoked_at is None else None
+    if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
+        return None
+    invitation = session().get(m.Invitation, payload[0])
+    if invitation is None or invitation.revoked_at is not None \
+            or not hmac.compare_digest(invitation.token_hash[:16], str(payload[1])):
+        return None
+    return invitation
 
 
 def _progress_page(invitation: m.Invitation, link: Link, share_url: str | None):
@@ -115,7 +126,7 @@ def progress_page(token: str):
     link = load(token)
     if link.invitation is None or link.state in ("unknown", "revoked"):
         return dead_link(link)
-    share = url_for("applicant.shared_progress", key=share_key(link.invitation.id), _external=True)
+    share = url_for("applicant.shared_progress", key=share_key(link.invitation), _external=True)
     return _progress_page(link.invitation, link, share)
 
 
