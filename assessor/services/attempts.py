@@ -173,7 +173,8 @@ def submit_answer(session: Session, attempt: Attempt, task_id: Any, text: Any,
         attempt.status, attempt.submitted_at = "submitted", now
     enqueue_scoring_row(session, answer)
     audit(session, _actor(attempt.invitation), "answer.submit", org_id=attempt.assessment.org_id,
-          target=answer, details={"words": words, "idempotency_key": answer.idempotency_key})
+          # Not the idempotency key: the client chose it and it may hold an email.
+          target=answer, details={"words": words})
     if queue is not None:
         session.commit()
         queue.enqueue_score(answer.id)

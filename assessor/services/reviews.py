@@ -88,8 +88,11 @@ def record_review(session: Session, user: User, attempt: Attempt, data: dict[str
         attempt.needs_review = False
     audit(session, actor_of(user), "review.override" if (cefr or decision) else "review.note",
           org_id=user.org_id, target=attempt,
-          details={"cefr_override": cefr, "decision_override": decision, "reason": reason,
-                   "note": note, "was": {"cefr": attempt.cefr, "decision": attempt.decision}})
+          # Ids and sizes only: the reason and note may name the candidate
+          # and live in the review row, which erasure deletes.
+          details={"review_id": review.id, "cefr_override": cefr, "decision_override": decision,
+                   "reason_chars": len(reason or ""), "note_chars": len(note or ""),
+                   "was": {"cefr": attempt.cefr, "decision": attempt.decision}})
     return review
 
 

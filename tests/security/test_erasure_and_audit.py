@@ -158,3 +158,54 @@ def test_erasure_while_scoring_is_queued_leaves_no_orphan_work(client, db, queue
     from assessor.db.models import Job, Score
 
     assert _rows(db, Job, answer_id=answer_id) == [] and _rows(db, Score, answer_id=answer_id) == []
+
+
+def _entries(db):
+    from assessor.db.models import AuditLog
+
+    with db.transaction() as s:
+        return [(e.action, e.details) for e in s.scalars(select(AuditLog))]
+
+
+def _review_and_export(as_role, attempt_id):
+    from tests.support.dashboard import post
+
+    recruiter = as_role("recruiter")
+    assert post(recruiter, f"/dashboard/attempts/{attempt_id}/review",
+                {"decision_override": "pass", "reason": "x@example.com wrote well",
+                 "note": "called x@example.com"}).status_code == 302
+    assert recruiter.get("/dashboard/candidates.csv?q=x@example.com").status_code == 200
+
+
+def test_audit_entries_hold_no_personal_data_by_design(as_role, db, hostile_attempt):
+    _review_and_export(as_role, hostile_attempt[0])
+    dumped = json.dumps(_entries(db))
+    assert "review.override" in dumped and "candidates.export" in dumped
+    assert "x@example.com" not in dumped and "wrote well" not in dumped
+
+
+def test_erasure_scrubs_what_older_entries_still_hold(client, db, org, hostile_attempt):
+    from assessor.db.models import Answer, AuditLog
+
+    attempt_id = hostile_attempt[0]
+    candidate_id = _candidate_id(db, attempt_id)
+    with db.transaction() as s:
+        answer_id = s.scalar(select(Answer.id).where(Answer.attempt_id == attempt_id))
+        # As earlier versions wrote them: a note, an export search, an idempotency key.
+        s.add_all([
+            AuditLog(org_id=org.org_id, actor="user:1", action="review.note",
+                     target_type="attempts", target_id=attempt_id,
+                     details={"note": "she sounded tired", "cefr_override": None}),
+            AuditLog(org_id=org.org_id, actor="user:1", action="candidates.export",
+                     details={"filters": {"q": "X@example.com"}}),
+            AuditLog(org_id=org.org_id, actor="invitation:1", action="answer.submit",
+                     target_type="answers", target_id=answer_id,
+                     details={"words": 12, "idempotency_key": "x@example.com-1"})])
+    auth = {"Authorization": f"Bearer {_api_token(db, org, 'admin')}"}
+    response = client.delete(f"/api/v1/candidates/{candidate_id}", headers=auth)
+    assert response.status_code == 200 and response.json["erased"]["audit_entries_scrubbed"] >= 3
+    _assert_erased(db, candidate_id, attempt_id)
+    entries = _entries(db)
+    assert "she sounded tired" not in json.dumps(entries)
+    # Ids and counts stay.
+    assert ("answer.submit", {"words": 12, "scrubbed": True}) in entries

@@ -59,8 +59,10 @@ def export():
     user = current_user()
     body = export_csv(db(), user.org_id, f)
     # Exports carry personal data out of the system: who took what is audited.
+    # The search text may be a candidate's name or email: only whether there was one.
+    filters = {k: v for k, v in f.to_args(page=1, per_page=25).items() if k != "q"}
     audit(db(), actor_of(user), "candidates.export", org_id=user.org_id,
-          details={"filters": f.to_args(page=1, per_page=25)})
+          details={"filters": filters, "search": bool(f.q)})
     db().commit()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
     # A BOM makes Excel read the file as UTF-8 (names with accents).
