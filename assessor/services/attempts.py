@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..db.base import utcnow
-from ..db.models import Answer, AssessmentTask, Attempt, Invitation, Job
+from ..db.models import Answer, Assessment, AssessmentTask, Attempt, Invitation, Job
+from ..scoring.settings import ScoringSettings
 from ..scoring.text import word_count
 from .audit import audit
 from .errors import Conflict, Forbidden, InputError, NotFound
@@ -23,6 +24,9 @@ from .reviews import summarise
 #: Network delay tolerated after the deadline before answers are refused.
 GRACE = timedelta(seconds=60)
 MAX_EVENTS = 2000
+#: The scorer's limit, so that nothing is accepted that it would refuse
+#: (an answer accepted at the door but never scored gets no feedback).
+MAX_ANSWER_CHARS = ScoringSettings.max_chars
 EVENT_TYPES = ("paste", "focus", "blur", "tab_hidden", "tab_visible", "typing_burst", "copy", "cut",
                "task_time")  # task_time: ms the task page was visible (time on task)
 
@@ -93,14 +97,32 @@ def _clean_events(events: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
+def _closed(attempt: Attempt, now: datetime) -> str | None:
+    """Why an attempt that is still open on its own may no longer take
+    answers: the assessment was archived or closed, or (for an attempt with
+    no time limit, which nothing else would end) the invitation expired."""
+    assessment = attempt.assessment
+    if assessment.archived:
+        return "this assessment has been archived"
+    if assessment.closes_at and now > assessment.closes_at + GRACE:
+        return "this assessment has closed"
+    if attempt.deadline is None and now > attempt.invitation.expires_at + GRACE:
+        return "this invitation has expired"
+    return None
+
+
 def _check_open(attempt: Attempt, now: datetime) -> None:
-    if attempt.status not in ("started", "submitted"):
+    # Only "started": once finished (submitted), blank tasks stay blank.
+    if attempt.status != "started":
         raise Conflict(f"the attempt is {attempt.status}", f"attempt_{attempt.status}")
     if attempt.deadline and now > attempt.deadline + GRACE:
         raise Conflict("the time limit has passed", "time_over")
+    reason = _closed(attempt, now)
+    if reason:
+        raise Conflict(reason, "closed")
 
 
-def _check_text(text: Any, limit_chars: int = 50_000) -> str:
+def _check_text(text: Any, limit_chars: int = MAX_ANSWER_CHARS) -> str:
     if not isinstance(text, str):
         raise InputError("text must be a string")
     if len(text) > limit_chars:
@@ -109,13 +131,13 @@ def _check_text(text: Any, limit_chars: int = 50_000) -> str:
 
 
 def save_draft(session: Session, attempt: Attempt, task_id: Any, text: Any, events: Any = None,
-               now: datetime | None = None) -> Answer:
+               now: datetime | None = None, max_chars: int = MAX_ANSWER_CHARS) -> Answer:
     now = now or utcnow()
     _check_open(attempt, now)
     answer = _answer(session, attempt, task_id)
     if answer.submitted_at is not None:
         raise Conflict("this answer has been submitted", "already_submitted")
-    answer.draft_text = _check_text(text)
+    answer.draft_text = _check_text(text, max_chars)
     answer.saved_at = now
     _add_events(attempt, answer, _clean_events(events))
     return answer
@@ -138,7 +160,8 @@ def _flag(attempt: Attempt, flag: str) -> None:
 
 def submit_answer(session: Session, attempt: Attempt, task_id: Any, text: Any,
                   idempotency_key: str | None = None, events: Any = None,
-                  now: datetime | None = None, queue=None) -> tuple[Answer, bool]:
+                  now: datetime | None = None, queue=None,
+                  max_chars: int = MAX_ANSWER_CHARS) -> tuple[Answer, bool]:
     """Submit one answer; returns (answer, created).
 
     A retry with the same ``idempotency_key`` returns the stored answer and
@@ -152,7 +175,7 @@ def submit_answer(session: Session, attempt: Attempt, task_id: Any, text: Any,
             return answer, False
         raise Conflict("this answer has already been submitted", "already_submitted")
     _check_open(attempt, now)
-    text = _check_text(text)
+    text = _check_text(text, max_chars)
     if not text.strip():
         raise InputError("the answer is empty")
     item = session.scalar(select(AssessmentTask).where(
@@ -256,13 +279,20 @@ def finish_attempt(session: Session, attempt: Attempt, now: datetime | None = No
 
 
 def expire_overdue(session: Session, now: datetime | None = None, queue=None) -> list[int]:
-    """Close attempts past their deadline the same way as :func:`finish_attempt`
-    (nothing written is lost); attempts with nothing written become
-    ``expired``. Returns the ids of the answers this submitted."""
+    """Close attempts past their deadline, of an archived or closed
+    assessment, or without a time limit on an expired invitation, the same
+    way as :func:`finish_attempt` (nothing written is lost); attempts with
+    nothing written become ``expired``. Returns the ids of the answers this
+    submitted."""
     now = now or utcnow()
-    overdue = session.scalars(select(Attempt).where(
-        Attempt.status == "started", Attempt.deadline.is_not(None),
-        Attempt.deadline < now - GRACE)).all()
+    late = now - GRACE
+    overdue = session.scalars(
+        select(Attempt).join(Assessment, Attempt.assessment_id == Assessment.id)
+        .join(Invitation, Attempt.invitation_id == Invitation.id)
+        .where(Attempt.status == "started", or_(
+            and_(Attempt.deadline.is_not(None), Attempt.deadline < late),
+            Assessment.archived.is_(True), Assessment.closes_at < late,
+            and_(Attempt.deadline.is_(None), Invitation.expires_at < late)))).all()
     enqueue: list[int] = []
     for attempt in overdue:
         enqueue += _close(session, attempt, now, "attempt.expire")

@@ -5,6 +5,7 @@ from typing import Any
 
 from ..db.models import ATTEMPT_STATUSES, CANDIDATE_STATUSES, JOB_STATUSES, TASK_KINDS
 from ..scoring.types import CEFR_LEVELS, OUTCOMES
+from ..services.attempts import MAX_ANSWER_CHARS
 
 
 def t(kind: str, nullable: bool = False, **extra: Any) -> dict[str, Any]:
@@ -154,7 +155,8 @@ SCHEMAS: dict[str, Any] = {
     "WebhookInput": obj({"url": t(S, format="uri"), "secret": t(S),
                          "events": arr(enum(("score.ready",)))}, ["url"]),
     "Delivery": obj({"id": ID, "webhook_id": ID, "event": t(S),
-                     "status": enum(("pending", "delivered", "failed")), "attempts": t(I),
+                     "status": enum(("pending", "delivered", "failed", "cancelled")),
+                     "attempts": t(I),
                      "last_error": t(S, True), "response_status": t(I, True),
                      "next_attempt_at": DTN, "created_at": DT, "delivered_at": DTN},
                     ["id", "status"]),
@@ -165,16 +167,19 @@ SCHEMAS: dict[str, Any] = {
                              "deadline": DTN, "submitted_at": DTN}, ["id", "status"]),
     "ApplicantOverview": obj({
         "assessment": ANY_OBJ, "candidate": ANY_OBJ, "expires_at": DT,
+        "max_answer_chars": t(I),
         "attempt": ref("ApplicantAttempt", True),
         "tasks": arr(obj({"task_id": ID, "position": t(I), "kind": enum(TASK_KINDS),
-                          "title": t(S), "prompt": t(S), "min_words": t(I), "max_words": t(I),
+                          "title": t(S), "prompt": t(S, True, description=(
+                              "null until the attempt has started")),
+                          "min_words": t(I), "max_words": t(I),
                           "time_limit_minutes": t(I, True), "draft_text": t(S, True),
                           "saved_at": DTN, "submitted": t(B)}))},
         ["assessment", "tasks", "attempt"]),
-    "DraftInput": obj({"text": t(S, maxLength=50000), "events": arr(_EVENT, maxItems=2000)},
+    "DraftInput": obj({"text": t(S, maxLength=MAX_ANSWER_CHARS), "events": arr(_EVENT, maxItems=2000)},
                       ["text"]),
     "DraftSaved": obj({"task_id": ID, "saved_at": DT, "deadline": DTN}, ["task_id", "saved_at"]),
-    "SubmitInput": obj({"text": t(S, minLength=1, maxLength=50000),
+    "SubmitInput": obj({"text": t(S, minLength=1, maxLength=MAX_ANSWER_CHARS),
                         "events": arr(_EVENT, maxItems=2000)}, ["text"]),
     "Submitted": obj({"answer_id": ID, "task_id": ID, "submitted_at": DT, "word_count": t(I),
                       "attempt_status": enum(ATTEMPT_STATUSES), "replayed": t(B)},

@@ -16,6 +16,10 @@ def test_overview_lists_tasks_and_no_attempt(client, tenant):
     body = client.get("/api/v1/applicant", headers=H(tenant.invitations[0])).json
     assert [t["task_id"] for t in body["tasks"]] == tenant.task_ids
     assert body["attempt"] is None
+    # The prompts only once the clock runs.
+    assert [t["prompt"] for t in body["tasks"]] == [None, None]
+    _start(client, tenant.invitations[0])
+    body = client.get("/api/v1/applicant", headers=H(tenant.invitations[0])).json
     assert body["tasks"][0]["prompt"] == "Write a email_reply."
 
 

@@ -2,7 +2,7 @@
 ``?token=``) is the credential; it reaches one attempt only."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import select
 
 from ...db import models as m
@@ -17,10 +17,19 @@ from . import serializers as ser
 bp = Blueprint("api_applicant", __name__, url_prefix="/api/v1/applicant")
 
 
-def _task_view(item: m.AssessmentTask, answer: m.Answer | None) -> dict:
+def _max_chars() -> int:
+    # The scorer's own limit (ASSESSOR_MAX_ANSWER_CHARS): refused here, not
+    # accepted and then never scored.
+    return current_app.config["ASSESSOR_CONFIG"].MAX_ANSWER_CHARS
+
+
+def _task_view(item: m.AssessmentTask, answer: m.Answer | None, started: bool) -> dict:
     low, high = item.word_limits
+    # The prompt only once the clock runs: read before starting, a timed
+    # task's time limit would mean nothing.
     return {"task_id": item.task_id, "position": item.position, "kind": item.task.kind,
-            "title": item.task.title, "prompt": item.task.prompt, "min_words": low,
+            "title": item.task.title, "prompt": item.task.prompt if started else None,
+            "min_words": low,
             "max_words": high, "time_limit_minutes": item.task.time_limit_minutes,
             "draft_text": answer.draft_text if answer else None,
             "saved_at": ser.iso(answer.saved_at) if answer else None,
@@ -52,7 +61,9 @@ def overview():
         "candidate": {"name": invitation.candidate.name, "email": invitation.candidate.email},
         "expires_at": ser.iso(invitation.expires_at),
         "attempt": _attempt_view(attempt),
-        "tasks": [_task_view(i, answers.get(i.task_id)) for i in assessment.items],
+        "max_answer_chars": _max_chars(),
+        "tasks": [_task_view(i, answers.get(i.task_id), attempt is not None)
+                  for i in assessment.items],
     })
 
 
@@ -72,7 +83,8 @@ def draft(task_id: int):
     if "text" not in data:
         raise InputError("text is required")
     attempt = attempt_for(session(), g.invitation)
-    answer = save_draft(session(), attempt, task_id, data["text"], data.get("events"))
+    answer = save_draft(session(), attempt, task_id, data["text"], data.get("events"),
+                        max_chars=_max_chars())
     session().commit()
     return jsonify({"task_id": task_id, "saved_at": ser.iso(answer.saved_at),
                     "deadline": ser.iso(attempt.deadline)})
@@ -88,7 +100,7 @@ def submit(task_id: int):
         raise InputError("Idempotency-Key must have 1 to 200 characters")
     attempt = attempt_for(session(), g.invitation)
     answer, created = submit_answer(session(), attempt, task_id, data.get("text"), key,
-                                    data.get("events"), queue=queue())
+                                    data.get("events"), queue=queue(), max_chars=_max_chars())
     body = {"answer_id": answer.id, "task_id": task_id, "submitted_at": ser.iso(answer.submitted_at),
             "word_count": answer.word_count, "attempt_status": attempt.status,
             "replayed": not created}
