@@ -61,6 +61,9 @@ def _claim(ctx: JobContext, delivery_id: int):
         claimed = session.execute(
             update(WebhookDelivery).where(
                 WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending",
+                # A deleted webhook's deliveries never go out, even if
+                # already on the queue when it was deleted.
+                WebhookDelivery.webhook_id.in_(select(Webhook.id).where(Webhook.active.is_(True))),
                 or_(WebhookDelivery.next_attempt_at.is_(None),
                     WebhookDelivery.next_attempt_at <= now + timedelta(seconds=1)))
             # Pushing next_attempt_at forward is the lease: a second worker

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -90,3 +91,26 @@ def test_only_admins_manage_webhooks(client, tenant):
     response = client.post("/api/v1/webhooks", headers=tenant.auth("recruiter"),
                            json={"url": "http://127.0.0.1:9/x"})
     assert response.status_code == 403
+
+
+def test_deleting_a_webhook_cancels_its_pending_deliveries(client, tenant, queue, fake_score,
+                                                           receiver):
+    hook = client.post("/api/v1/webhooks", headers=tenant.auth(), json={"url": receiver.url}).json
+    token = tenant.invitations[0]
+    client.post("/api/v1/applicant/attempt", headers=H(token))
+    for task in tenant.task_ids:
+        client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
+                    json={"text": SAMPLE})
+    queue.run_pending()   # scored; the delivery fails (500) and waits for its retry
+    sent = len(receiver.requests)
+    assert 1 <= sent < 3
+    assert client.delete(f"/api/v1/webhooks/{hook['id']}", headers=tenant.auth()).status_code \
+        == 204
+    time.sleep(0.1)       # the retry is due
+    queue.run_pending(include_delayed=True)
+    assert len(receiver.requests) == sent, "a deleted webhook's delivery went out"
+    db = client.application.extensions["assessor"]["db"]
+    from assessor.db.models import WebhookDelivery
+
+    with db.transaction() as s:
+        assert [d.status for d in s.query(WebhookDelivery)] == ["cancelled"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ....db import models as m
 from ....services import create_task, owned, save_role_profile
@@ -156,7 +156,14 @@ def delete_webhook(webhook_id: int):
         raise Forbidden("only admins manage webhooks")
     hook = _live_hook(webhook_id, user.org_id)
     hook.active = False
-    audit(session(), actor_of(user), "webhook.disable", org_id=user.org_id, target=hook)
+    # Its queued deliveries carry candidate data: none of them may go out now.
+    cancelled = session().execute(
+        update(m.WebhookDelivery).where(m.WebhookDelivery.webhook_id == hook.id,
+                                        m.WebhookDelivery.status == "pending")
+        .values(status="cancelled", next_attempt_at=None)
+        .execution_options(synchronize_session=False)).rowcount
+    audit(session(), actor_of(user), "webhook.disable", org_id=user.org_id, target=hook,
+          details={"cancelled_deliveries": cancelled})
     session().commit()
     return "", 204
 
