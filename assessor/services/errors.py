@@ -37,9 +37,8 @@ class RateLimited(ServiceError):
 
 
 class UnsafeTarget(InputError):
-    """A webhook URL that could reach somewhere it must not (SSRF)."""
-
-    code = "unsafe_url"
+    """A webhook URL that could reach somewhere it must not (SSRF); an
+    ``invalid_input`` to API clients."""
 
 
 def http_status(exc: AssessorError) -> int:

@@ -176,7 +176,8 @@ def test_review_override_needs_reason_and_is_audited(client, tenant, queue, fake
     assert client.get("/api/v1/attempts?decision=pass", headers=tenant.auth()).json["total"] == 1
     log = client.get("/api/v1/audit", headers=tenant.auth()).json["items"]
     entry = next(e for e in log if e["action"] == "review.override")
-    assert entry["details"]["reason"] == "strong phone interview"
+    # The reason stays in the review; the audit log has its size only.
+    assert entry["details"]["reason_chars"] == len("strong phone interview")
     assert client.get("/api/v1/audit", headers=tenant.auth("recruiter")).status_code == 403
 
 
