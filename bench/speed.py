@@ -55,8 +55,12 @@ def single(repeat: int) -> dict:
     scorer = Scorer(ScoringSettings(engine="builtin"))
     scorer.score(text, profile="voice")  # load data and model outside the timing
     nlp(text)
-    parse = _median_ms(lambda: nlp(text), repeat)
-    full = _median_ms(lambda: scorer.score(text, profile="voice"), repeat)
+    # Interleaved, so that a busy machine slows both alike.
+    parse_t, full_t = [], []
+    for _ in range(repeat):
+        parse_t.append(_median_ms(lambda: nlp(text), 1))
+        full_t.append(_median_ms(lambda: scorer.score(text, profile="voice"), 1))
+    parse, full = statistics.median(parse_t), statistics.median(full_t)
     return {"words": len(text.split()), "parse_ms": round(parse, 1), "score_ms": round(full, 1),
             "ratio": round(full / parse, 2), "repeat": repeat}
 
@@ -64,16 +68,27 @@ def single(repeat: int) -> dict:
 def parts(repeat: int) -> dict:
     """Median ms per analyser on the parsed 250-word answer: where the time
     above a bare parse goes (these were once timed tests; speed belongs here)."""
-    from assessor.scoring import complexity, errordensity, ngrams, usage, vocabulary
+    from assessor.scoring import complexity, errordensity, neural, ngrams, usage, vocabulary
     from assessor.scoring.engines.builtin import BuiltinEngine
 
     doc, engine = get_nlp()(ANSWER_250), BuiltinEngine()
     steps = {"engine": lambda: engine.check(ANSWER_250, doc), "complexity": lambda: complexity.measure(doc),
              "vocabulary": lambda: vocabulary.profile(doc), "ngrams": lambda: ngrams.frequencies(doc),
-             "error_density": lambda: errordensity.features(doc), "usage": lambda: usage.usage_features(doc)}
+             "error_density": lambda: errordensity.features(doc), "usage": lambda: usage.usage_features(doc),
+             "neural_detector": lambda: neural.default().token_probabilities(doc)}
     for step in steps.values():
         step()
     return {name: round(_median_ms(step, repeat), 2) for name, step in steps.items()}
+
+
+_RSS = ("import resource, assessor.scoring as s; s.warm_up(s.ScoringSettings(engine='builtin'));"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+
+
+def worker_memory() -> dict:
+    """Peak resident memory of a process that has warmed the scorer, as a worker does before it forks."""
+    out = subprocess.run([sys.executable, "-c", _RSS], check=True, cwd=ROOT, capture_output=True, text=True)
+    return {"warm_worker_rss_mb": round(int(out.stdout.split()[-1]) / 1024, 1)}
 
 
 def batch(n: int, jobs: int) -> dict:
@@ -102,6 +117,8 @@ def main() -> int:
     print(json.dumps(out["single"]))
     out["parts_ms"] = parts(args.repeat)
     print(json.dumps(out["parts_ms"]))
+    out["memory"] = worker_memory()
+    print(json.dumps(out["memory"]))
     out["batch"] = [batch(args.batch, j) for j in (1, 2)]
     for b in out["batch"]:
         print(json.dumps(b))

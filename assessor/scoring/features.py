@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from . import complexity, errordensity, ngrams, usage, vocabulary
+import numpy as np
+
+from . import complexity, errordensity, neural, ngrams, usage, vocabulary
 from .relevance import zipf_en
 from .types import CEFR_LEVELS, Issue
 
@@ -148,13 +150,19 @@ class Analysis:
 
 
 def analyse(doc: Doc, issues: list[Issue], words: int,
-            cx: "complexity.Complexity | None" = None, target_words: int | None = None) -> Analysis:
+            cx: "complexity.Complexity | None" = None, target_words: int | None = None,
+            nn_probs: "np.ndarray | None" = None) -> Analysis:
+    """``nn_probs`` are the neural detector's token probabilities when the
+    caller already has them (training passes its cross-fitted ones)."""
     vp, cx = vocabulary.profile(doc), cx or complexity.measure(doc)
+    if nn_probs is None:
+        nn_probs = neural.default().token_probabilities(doc)
     values: dict[str, float] = {}
     values.update(_surface(doc, words, target_words))
     values.update(_issue_rates(issues, words))
     values.update(_complexity(cx))
     values.update(_vocabulary(vp))
     values.update(errordensity.features(doc))
+    values.update(neural.features(nn_probs, words))
     values.update(usage.usage_features(doc))
     return Analysis(values, vp, cx, ngrams.frequencies(doc))

@@ -8,8 +8,10 @@ recruiter sees.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc
@@ -47,7 +49,7 @@ class Screening:
 
     #: Warnings that send the result to a person before any decision sticks.
     REVIEW_CODES = frozenset({"copied_prompt", "off_topic", "padding", "word_salad",
-                              "no_punctuation", "all_capitals"})
+                              "no_punctuation", "all_capitals", "disfluent"})
 
     def counts(self, offset: int) -> bool:
         return not any(a <= offset < b for a, b in self.dropped)
@@ -162,6 +164,24 @@ def _caps(s: Screening, doc: Doc) -> None:
         s.warn("word_salad", "Most sentences have no verb: words strung together are not rated "
                "as fluent writing.")
         s.caps["word_salad"] = (2.0, "A2")
+
+
+def _disfluent_share() -> float:
+    raw = (resources.files("assessor") / "data" / "neural" / "guard.json").read_text(encoding="utf-8")
+    return float(json.loads(raw)["disfluent_mean"])
+
+
+def fluency(s: Screening, nn_mean: float) -> None:
+    """Cap an answer the neural detector reads as mostly wrong: words strung
+    together, advanced words dropped into sentences, or noise between words.
+    The line sits above what rated learner texts, even A1 ones, reach (see
+    ``data/neural/README.md``), so honest weak writing is not capped by it."""
+    limit = _disfluent_share()
+    s.details["disfluency"] = round(nn_mean, 3)
+    if nn_mean > limit and "word_salad" not in s.caps:
+        s.warn("disfluent", "Much of the answer does not read as English sentences; it is not rated "
+               "as fluent writing and is sent for review.")
+        s.caps["disfluent"] = (2.0, "A2")
 
 
 def screen(plain: str, doc: Doc, prompt: str | None, min_words: int) -> Screening:

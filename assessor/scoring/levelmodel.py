@@ -62,7 +62,7 @@ class LevelModel:
             total = (1 - h.tree_weight) * total + h.tree_weight * h.trees.predict(values)
         if h.knots_x:
             total = _interp(total, h.knots_x, h.knots_y)
-        return min(max(total, h.lo), h.hi)
+        return _soft_bounds(total, h.lo, h.hi)
 
     @staticmethod
     def _value(features: dict[str, float], name: str, mean: float) -> float:
@@ -73,6 +73,23 @@ class LevelModel:
         """Standard error of the head's prediction for a text of ``words`` words."""
         sd = self.heads[head].residual_sd
         return sd * math.sqrt(max(1.0, self.reference_words / max(words, 1)))
+
+
+#: Width (in levels) of the band inside each bound where predictions bend
+#: towards it instead of stopping at it.
+_SOFT = 0.5
+
+
+def _soft_bounds(x: float, lo: float, hi: float) -> float:
+    """Keep ``x`` inside (lo, hi) smoothly and monotonically. A hard clip
+    gave every answer past a bound one and the same score, so applicants
+    could not be told apart at the top (C2) or the bottom of the scale."""
+    a, b = lo + _SOFT, hi - _SOFT
+    if x < a:
+        return lo + _SOFT * math.exp((x - a) / _SOFT)
+    if x > b:
+        return hi - _SOFT * math.exp((b - x) / _SOFT)
+    return x
 
 
 def _interp(x: float, xs: tuple[float, ...], ys: tuple[float, ...]) -> float:

@@ -14,9 +14,10 @@ from spacy.tokens import Doc
 
 from ..errors import InputError
 from . import features as feats
+from . import neural, neural_feedback
 from .decision import Evidence, decide
 from .engines.select import EnginePlan, EngineRun, build_engines, evidence_issues, run_grammar
-from .guards import Screening, screen
+from .guards import Screening, fluency, screen
 from .levelmodel import LevelModel, load_model
 from .nlp import get_nlp
 from .profiles import RoleProfile, get_profile
@@ -87,7 +88,10 @@ class Scorer:
               base: dict) -> Result:
         model, screening = self.model, p.screening
         analysis = p.analysis()
+        base["issues"] = _with_neural_issues(p, base["issues"])
         values = analysis.model_inputs(model)
+        fluency(screening, values["ged_nn_mean"])
+        warnings += [w for w in screening.warnings if w not in warnings]
         overall = TraitScore.from_level(model.predict("overall", values))
         grammar = TraitScore.from_level(model.predict("grammar", values))
         vocab = TraitScore.from_level(model.predict("vocabulary", values))
@@ -136,7 +140,20 @@ class _Pipeline:
         # Issues count only where they fall inside the text that is rated.
         counted = [i for i in self.evidence.issues if s.counts(i.offset)]
         return feats.analyse(s.effective_doc or self.doc, counted, s.effective_words or self.words,
-                             cx=s.complexity, target_words=self.target_words)
+                             cx=s.complexity, target_words=self.target_words, nn_probs=self.nn_probs)
+
+    @cached_property
+    def nn_probs(self):
+        """The neural detector's token probabilities over the rated text."""
+        return neural.default().token_probabilities(self.screening.effective_doc or self.doc)
+
+
+def _with_neural_issues(p: _Pipeline, issues: tuple[Issue, ...]) -> tuple[Issue, ...]:
+    """The engine's issues and the neural detector's sure ones that no engine raised."""
+    if p.screening.effective_doc is not None:  # its offsets would point into the kept text
+        return issues
+    found = neural_feedback.issues(p.doc, p.nn_probs, neural.default(), list(p.run.issues))
+    return tuple(sorted(issues + tuple(_to_original(p.prepared, found)), key=lambda i: (i.offset, i.length)))
 
 
 def _check_target(target_words) -> None:
