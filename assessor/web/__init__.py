@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..config import Config
 from .errors import register_error_handlers
+from .jsonio import StrictJSONProvider
 from ..observability import Observability
 from .extensions import Service
 
@@ -77,6 +78,8 @@ def create_app(config: Config | None = None, *, start_worker: bool = True,
         JSON_SORT_KEYS=False,
     )
     app.url_map.converters["int"] = IdConverter
+    # Lone surrogates and deep nesting in a request body are a 400, not a 500.
+    app.json = StrictJSONProvider(app)
     if config.TRUSTED_PROXIES:
         # request.remote_addr becomes the client the last N proxies saw, so
         # every per-address limit counts clients, not the proxy.

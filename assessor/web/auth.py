@@ -18,6 +18,7 @@ from ..db.models import User
 from ..services import invitation_for_token, user_for_token
 from ..services.errors import Forbidden, InputError, RateLimited, ServiceError
 from .extensions import queue, session
+from .jsonio import MAX_DEPTH
 
 APPLICANT_HEADER = "X-Invitation-Token"
 log = logging.getLogger(__name__)
@@ -122,7 +123,9 @@ def json_body(required: bool = True) -> dict[str, Any]:
                            "bad_request")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ServiceError("the body must be a JSON object", "bad_request")
+        # Also what StrictJSONProvider makes of lone surrogates and deep nesting.
+        raise ServiceError("the body must be a JSON object of valid text, nested at most "
+                           f"{MAX_DEPTH} levels", "bad_request")
     return data
 
 
