@@ -255,7 +255,9 @@ def login_required(role: str = "viewer") -> Callable:
 
 def safe_next(target: str | None) -> str:
     """Only a path of this site, never another host (open redirect)."""
+    # No control characters: CR/LF in a Location header is a 500 (or, through
+    # a lax proxy, a forged header).
     if target and target.startswith("/dashboard") and not target.startswith("//") \
-            and "\\" not in target:
+            and "\\" not in target and not any(ord(c) < 32 or ord(c) == 127 for c in target):
         return target.rstrip("?")
     return url_for("dashboard.candidates")

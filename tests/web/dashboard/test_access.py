@@ -183,3 +183,16 @@ def test_failed_sign_ins_are_counted_across_web_processes(app_factory, redis_que
     assert sign_in(first.test_client(), org.emails["recruiter"]).status_code == 429
     # Other accounts are unaffected.
     assert sign_in(first.test_client(), org.emails["admin"]).status_code == 302
+
+
+@pytest.mark.parametrize("target", ["/dashboard/tasks\r\nSet-Cookie: a=b", "/dashboard/x\n",
+                                    "/dashboard/\x00"])
+def test_next_with_control_characters_is_refused(dash_app, org, target):
+    client = dash_app.test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": org.emails["viewer"], "password": PASSWORD,
+                                           "csrf_token": token, "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard/candidates"
+    again = client.get("/login", query_string={"next": target})
+    assert again.status_code == 302 and again.headers["Location"] == "/dashboard/candidates"
