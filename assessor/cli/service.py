@@ -29,7 +29,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"assessor: serving on {base}  (API docs {base}/docs, OpenAPI {base}/openapi.json, "
           f"health {base}/readyz); scoring: {mode}; database: {app.config['DATABASE_URL']}",
           flush=True)
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False, debug=False)
+    from ..web.devserver import RedactingRequestHandler
+
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False, debug=False,
+            request_handler=RedactingRequestHandler)
     return 0
 
 
