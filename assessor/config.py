@@ -57,11 +57,19 @@ class Config:
         if not 1 <= self.INVITATION_DAYS <= 365:
             raise ConfigError(f"ASSESSOR_INVITATION_DAYS must be 1–365, not {self.INVITATION_DAYS}")
         self.APPLICANT_RATE_LIMIT = int(env.get("ASSESSOR_APPLICANT_RATE_LIMIT", "120"))
+        self._webhook_settings(env)
+
+    def _webhook_settings(self, env) -> None:
         self.WEBHOOK_TIMEOUT = float(env.get("ASSESSOR_WEBHOOK_TIMEOUT", "5"))
         self.WEBHOOK_MAX_ATTEMPTS = int(env.get("ASSESSOR_WEBHOOK_MAX_ATTEMPTS", "6"))
         self.WEBHOOK_BACKOFF_SECONDS = float(env.get("ASSESSOR_WEBHOOK_BACKOFF", "10"))
         # Off by default: webhooks to loopback/private addresses are refused (SSRF).
         self.WEBHOOK_ALLOW_PRIVATE = _bool(env.get("ASSESSOR_WEBHOOK_ALLOW_PRIVATE"), False)
+        # Each score fans out to every webhook of its organisation: uncapped,
+        # one organisation's hundreds of receivers stalled everyone's scoring.
+        self.WEBHOOK_MAX_PER_ORG = int(env.get("ASSESSOR_WEBHOOK_MAX_PER_ORG", "10"))
+        # Deliveries wait on their own RQ queue, never in front of answers.
+        self.RQ_WEBHOOK_QUEUE = env.get("ASSESSOR_WEBHOOK_QUEUE") or f"{self.RQ_QUEUE}-webhooks"
 
     def _security_settings(self, env) -> None:
         # How many reverse proxies in front of the app append to

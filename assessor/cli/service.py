@@ -45,8 +45,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
                           "Without Redis, `assessor serve` scores in-process.")
     if not config.DATABASE_URL:
         config.DATABASE_URL = _app().config["DATABASE_URL"]
-    print(f"assessor worker: queue {config.RQ_QUEUE} on {config.REDIS_URL}", flush=True)
-    run_worker(config, burst=args.burst, simple=args.simple)
+    queues = tuple(q.strip() for q in args.queues.split(",") if q.strip())
+    names = {"scoring": config.RQ_QUEUE, "webhooks": config.RQ_WEBHOOK_QUEUE}
+    print(f"assessor worker: queues {', '.join(names.get(q, q) for q in queues)} on "
+          f"{config.REDIS_URL}", flush=True)
+    run_worker(config, burst=args.burst, simple=args.simple, queues=queues)
     return 0
 
 
@@ -129,6 +132,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("worker", help="run an RQ worker on REDIS_URL")
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     p.add_argument("--simple", action="store_true", help="run jobs in-process (no fork)")
+    p.add_argument("--queues", default="scoring,webhooks",
+                   help="queues to take jobs from, first first: scoring, webhooks or both")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("db", help="database migrations")

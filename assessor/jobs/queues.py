@@ -166,6 +166,8 @@ class RQQueue:
         self.redis = redis.Redis.from_url(ctx.config.REDIS_URL, socket_timeout=5,
                                           socket_connect_timeout=3)
         self.queue = Queue(ctx.config.RQ_QUEUE, connection=self.redis)
+        # Deliveries apart: a backlog of them never delays an answer's score.
+        self.webhook_queue = Queue(ctx.config.RQ_WEBHOOK_QUEUE, connection=self.redis)
 
     def _waiting(self, marker: str) -> bool:
         """Whether the last job enqueued for this object is waiting in the queue.
@@ -189,17 +191,18 @@ class RQQueue:
         # only re-enqueues a retry once it is overdue anyway.
         return str(getattr(status, "value", status)) in ("queued", "deferred")
 
-    def _enqueue(self, func: str, object_id: int, delay: float) -> None:
+    def _enqueue(self, func: str, object_id: int, delay: float, queue=None) -> None:
+        queue = queue or self.queue
         kwargs = dict(job_timeout=int(self.ctx.config.JOB_LEASE_SECONDS), result_ttl=3600,
                       failure_ttl=7 * 86400, meta=observability.job_meta())
-        marker = f"assessor:pending:{self.queue.name}:{func.rsplit('.', 1)[-1]}:{int(object_id)}"
+        marker = f"assessor:pending:{queue.name}:{func.rsplit('.', 1)[-1]}:{int(object_id)}"
         try:
             if self._waiting(marker):
                 return
             if delay and delay > 0:
-                job = self.queue.enqueue_in(timedelta(seconds=delay), func, int(object_id), **kwargs)
+                job = queue.enqueue_in(timedelta(seconds=delay), func, int(object_id), **kwargs)
             else:
-                job = self.queue.enqueue(func, int(object_id), **kwargs)
+                job = queue.enqueue(func, int(object_id), **kwargs)
             self.redis.set(marker, job.id, ex=7 * 86400)
         except self._redis_error as exc:
             # The work is already committed with a queued job row; the
@@ -211,7 +214,8 @@ class RQQueue:
         self._enqueue("assessor.jobs.worker.rq_score_answer", answer_id, delay)
 
     def enqueue_webhook(self, delivery_id: int, delay: float = 0) -> None:
-        self._enqueue("assessor.jobs.worker.rq_deliver_webhook", delivery_id, delay)
+        self._enqueue("assessor.jobs.worker.rq_deliver_webhook", delivery_id, delay,
+                      self.webhook_queue)
 
     def ping(self) -> dict:
         from rq import Worker
@@ -219,6 +223,7 @@ class RQQueue:
         self.redis.ping()
         # No worker is not "not ready": answers are stored and wait in Redis.
         return {"mode": "rq", "queue": self.queue.name, "ok": True, "pending": len(self.queue),
+                "webhooks_pending": len(self.webhook_queue),
                 "workers": Worker.count(connection=self.redis, queue=self.queue)}
 
 

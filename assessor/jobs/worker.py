@@ -71,8 +71,16 @@ def _recovery_loop(ctx: JobContext, stop: threading.Event) -> None:
         stop.wait(ctx.config.RECOVERY_INTERVAL if not startup else 5)
 
 
-def run_worker(config: Config, *, burst: bool = False, simple: bool = False) -> bool:
-    """Run an RQ worker on ``config.RQ_QUEUE`` plus a recovery thread."""
+QUEUES = ("scoring", "webhooks")
+
+
+def run_worker(config: Config, *, burst: bool = False, simple: bool = False,
+               queues: tuple[str, ...] = QUEUES) -> bool:
+    """Run an RQ worker plus a recovery thread on ``queues``, in that order
+    of priority: ``scoring`` is ``config.RQ_QUEUE``, ``webhooks``
+    ``config.RQ_WEBHOOK_QUEUE``."""
+    if not queues or any(q not in QUEUES for q in queues):
+        raise ConfigError(f"worker queues must be among {', '.join(QUEUES)}, not {queues}")
     if not config.REDIS_URL:
         raise ConfigError("REDIS_URL is not set: `assessor worker` needs Redis. Without it, "
                           "`assessor serve` scores answers in-process (embedded mode).")
@@ -85,8 +93,9 @@ def run_worker(config: Config, *, burst: bool = False, simple: bool = False) -> 
         pass
     # RQ's default worker forks a work horse per job: load the scorer in the
     # parent so every fork inherits it (8-25x faster than reloading per job).
-    from ..scoring import warm_up
-    warm_up(config.scoring_settings())
+    if "scoring" in queues:
+        from ..scoring import warm_up
+        warm_up(config.scoring_settings())
     # Everything loaded so far lives as long as the process: keep the
     # collector from walking it in every forked work horse, which would also
     # copy each page it touches (the word lists and detector models are large).
@@ -96,7 +105,8 @@ def run_worker(config: Config, *, burst: bool = False, simple: bool = False) -> 
                               name="assessor-recovery")
     thread.start()
     cls = SimpleWorker if simple else Worker
-    worker = cls([ctx.queue.queue], connection=ctx.queue.redis)
+    by_name = {"scoring": ctx.queue.queue, "webhooks": ctx.queue.webhook_queue}
+    worker = cls([by_name[q] for q in queues], connection=ctx.queue.redis)
     try:
         return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
     finally:

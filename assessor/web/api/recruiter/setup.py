@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from ....db import models as m
 from ....services import create_task, owned, save_role_profile
 from ....services.audit import actor_of, audit
-from ....services.errors import Forbidden, InputError, NotFound
+from ....services.errors import Conflict, Forbidden, InputError, NotFound
 from ....services.netguard import parse_target, private_address
 from ....services.security import new_token
 from ...auth import check_types, current_user, int_arg, json_body, recruiter
@@ -129,6 +129,12 @@ def new_webhook():
     events = data.get("events") or ["score.ready"]
     if not all(e == "score.ready" for e in events):
         raise InputError("the only event is score.ready")
+    cap = current_app.config["ASSESSOR_CONFIG"].WEBHOOK_MAX_PER_ORG
+    active = session().scalar(select(func.count(m.Webhook.id)).where(
+        m.Webhook.org_id == user.org_id, m.Webhook.active.is_(True)))
+    if active >= cap:
+        raise Conflict(f"an organisation may have at most {cap} webhooks; delete one first",
+                       "webhook_limit")
     hook = m.Webhook(org_id=user.org_id, url=_check_url(data.get("url")),
                      secret=data.get("secret") or new_token(), events=events, active=True)
     session().add(hook)
