@@ -39,7 +39,9 @@ def create_user(session: Session, org: Organisation, email: str, *, role: str = 
         raise InputError(f"not an email address: {email!r}")
     if role not in ROLES:
         raise InputError(f"role must be one of {', '.join(ROLES)}")
-    if session.scalar(select(User).where(User.email == email)):
+    # Within the organisation only: an answer about other organisations'
+    # users would tell an admin who has an account elsewhere.
+    if session.scalar(select(User).where(User.org_id == org.id, User.email == email)):
         raise Conflict(f"a user with email {email} exists", "user_exists")
     user = User(org_id=org.id, email=email, name=name, role=role,
                 password_hash=hash_password(password) if password else None)
@@ -71,15 +73,23 @@ def user_for_token(session: Session, token: str | None, now: datetime | None = N
     return row.user
 
 
+#: Accounts one email may have in different organisations that a sign-in tries.
+MAX_ACCOUNTS_PER_EMAIL = 5
+
+
 def authenticate(session: Session, email: str, password: str) -> User:
-    """For the dashboard's login form."""
-    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    """For the dashboard's login form. One email may have an account in
+    several organisations: the password says which one is signing in."""
+    users = session.scalars(select(User).where(User.email == (email or "").strip().lower())
+                            .order_by(User.id).limit(MAX_ACCOUNTS_PER_EMAIL)).all()
     # The hash is checked even for an unknown email (against a dummy), so
     # timing does not reveal which emails have accounts.
-    valid = check_password(user.password_hash if user else None, password or "")
-    if user is None or not user.active or not valid:
-        raise Unauthorized("wrong email or password")
-    return user
+    if not users:
+        check_password(None, password or "")
+    for user in users:
+        if check_password(user.password_hash, password or "") and user.active:
+            return user
+    raise Unauthorized("wrong email or password")
 
 
 def org_by_name(session: Session, name: str) -> Organisation:

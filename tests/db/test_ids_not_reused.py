@@ -86,3 +86,18 @@ def test_the_sqlite_migration_keeps_rows_that_reference_rebuilt_tables(tmp_path)
                           "VALUES (1, 'b@example.com', '', 'admin', 1, '2026-01-01')"))
         assert conn.execute(text("SELECT id FROM users")).scalars().all() == [8]
     engine.dispose()
+
+
+def test_every_migrated_sqlite_table_keeps_autoincrement(tmp_path):
+    # A later batch migration that rebuilds a table must not drop it again.
+    from assessor.db import Base
+    from assessor.db.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'head.db'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        sql = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type='table'")).all())
+    engine.dispose()
+    missing = [t.name for t in Base.metadata.sorted_tables if "AUTOINCREMENT" not in sql[t.name]]
+    assert missing == []

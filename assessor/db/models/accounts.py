@@ -38,10 +38,14 @@ class ClientAccount(Base):
 
 
 class User(Base):
+    """A recruiter-side person. Emails are unique within an organisation
+    only: another organisation must not learn, or reserve, who has an account."""
+
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("org_id", "email"), NEVER_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20), default="recruiter")
     password_hash: Mapped[str | None] = mapped_column(String(255))
