@@ -158,6 +158,18 @@ def _flag(attempt: Attempt, flag: str) -> None:
         attempt.flags = [*(attempt.flags or []), flag]
 
 
+def _check_words(session: Session, attempt: Attempt, answer: Answer, text: str) -> int:
+    item = session.scalar(select(AssessmentTask).where(
+        AssessmentTask.assessment_id == attempt.assessment_id,
+        AssessmentTask.task_id == answer.task_id))
+    words = word_count(text)
+    # Browsers count words a little differently; 10 % slack avoids refusing
+    # an answer the page showed as within the limit.
+    if words > item.word_limits[1] * 1.1 + 5:
+        raise InputError(f"the answer has {words} words; the limit is {item.word_limits[1]}")
+    return words
+
+
 def submit_answer(session: Session, attempt: Attempt, task_id: Any, text: Any,
                   idempotency_key: str | None = None, events: Any = None,
                   now: datetime | None = None, queue=None,
@@ -178,14 +190,7 @@ def submit_answer(session: Session, attempt: Attempt, task_id: Any, text: Any,
     text = _check_text(text, max_chars)
     if not text.strip():
         raise InputError("the answer is empty")
-    item = session.scalar(select(AssessmentTask).where(
-        AssessmentTask.assessment_id == attempt.assessment_id,
-        AssessmentTask.task_id == answer.task_id))
-    words = word_count(text)
-    # Browsers count words a little differently; 10 % slack avoids refusing
-    # an answer the page showed as within the limit.
-    if words > item.word_limits[1] * 1.1 + 5:
-        raise InputError(f"the answer has {words} words; the limit is {item.word_limits[1]}")
+    words = _check_words(session, attempt, answer, text)
     answer.text, answer.submitted_at, answer.word_count = text, now, words
     answer.idempotency_key = (idempotency_key or "")[:200] or None
     answer.draft_text, answer.saved_at = text, now
