@@ -5,6 +5,14 @@ from __future__ import annotations
 import pytest
 
 from assessor.services.netguard import private_address
+from tests.support.network import FakeDNS, loopback_only
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    # No name lookup or connection leaves the machine, whatever the guard decides.
+    loopback_only(monkeypatch)
+    FakeDNS({}).install(monkeypatch)
 
 
 @pytest.mark.parametrize(("host", "blocked"), [
