@@ -219,6 +219,26 @@ def load_wi(shared: Path, limit: int) -> list[Sample]:
     return samples
 
 
+def fce_category(code: str) -> str:
+    """CLC error codes: S* spelling, *P punctuation, the rest grammar or word choice."""
+    if code.startswith("S"):
+        return "spelling"
+    if len(code) == 2 and code[1] == "P":
+        return "punctuation"
+    return "grammar" if code else "other"
+
+
+def load_fce_dev(shared: Path) -> list[Sample]:
+    """FCE dev answers: learner scripts that no shipped model was trained on."""
+    samples = []
+    for line in (shared / "data/fce/json/fce.dev.json").open(encoding="utf-8"):
+        row = json.loads(line)
+        gold = [Gold(e[0], e[1], refine(fce_category(e[3] if len(e) > 3 else ""), row["text"][e[0]:e[1]],
+                                        e[2] or "")) for e in (row["edits"][0][1] if row["edits"] else [])]
+        samples.append(Sample("fce-dev", row["text"], gold))
+    return samples
+
+
 def detokenise(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
     parts, spans, pos, quote_open = [], [], 0, False
     for i, tok in enumerate(tokens):
@@ -328,6 +348,24 @@ class BuiltinRunner:
         return {"parse": round(self.parse * per250, 1), "check": round(self.check * per250, 1)}
 
 
+class ShownRunner:
+    """What a result shows: the built-in engine's issues and the neural
+    detector's sure flags that no engine raised (scorer._with_neural_issues).
+    The shipped detector learned from half of the W&I writers, so it is
+    judged only on sets it never saw (CoNLL-2014, FCE dev)."""
+
+    def __init__(self) -> None:
+        from assessor.scoring import neural
+        self.nlp, self.engine, self.detector = get_nlp(), BuiltinEngine(), neural.default()
+
+    def __call__(self, sample: Sample) -> list[tuple[int, int, str, str]]:
+        from assessor.scoring import neural_feedback
+        doc = self.nlp(sample.text)
+        issues = self.engine.check(sample.text, doc)
+        issues += neural_feedback.issues(doc, self.detector.token_probabilities(doc), self.detector, issues)
+        return [(i.offset, i.length, i.category, i.rule_id) for i in issues]
+
+
 def lt_flags(sample: Sample) -> list[tuple[int, int, str, str]]:
     return [(s, n, c, c) for s, n, c in sample.lt or []]
 
@@ -356,14 +394,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no data at {args.shared}/data; pass --shared", file=sys.stderr)
         return 2
     wi, conll = load_wi(args.shared, args.limit), load_conll(args.shared, args.limit)
-    builtin = BuiltinRunner()
+    builtin, shown, fce = BuiltinRunner(), ShownRunner(), load_fce_dev(args.shared)
     result = {"matching_rule": MATCHING_RULE, "limit": args.limit, "sets": {}}
     for name, samples, flags_of in (
             ("builtin on W&I train", wi, builtin),
             ("builtin on CoNLL-2014", conll, builtin),
             ("builtin on both", wi + conll, builtin),
-            ("LanguageTool 4.0 (recorded) on W&I train", [s for s in wi if s.lt is not None], lt_flags)):
-        result["sets"][name] = evaluate(name, samples, flags_of, args.rules and flags_of is builtin)
+            ("LanguageTool 4.0 (recorded) on W&I train", [s for s in wi if s.lt is not None], lt_flags),
+            ("builtin on FCE dev", fce, builtin),
+            ("shown (builtin + neural) on CoNLL-2014", conll, shown),
+            ("shown (builtin + neural) on FCE dev", fce, shown)):
+        result["sets"][name] = evaluate(name, samples, flags_of, args.rules and flags_of is not lt_flags)
     result["timing_ms_per_250_words"] = timing = builtin.timing()
     print(f"\nmatching: {MATCHING_RULE}")
     print(f"time per 250 words: parse {timing['parse']} ms, builtin check {timing['check']} ms")

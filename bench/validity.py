@@ -64,6 +64,15 @@ def _guard_band(y: np.ndarray, p: np.ndarray, bar: float = 3.5) -> dict:
     return out
 
 
+def _largest_tie(levels: np.ndarray, lo: float, hi: float) -> float:
+    """Share of texts on the most common 0-100 score, as the run time reports it."""
+    from collections import Counter
+    from assessor.scoring.levelmodel import _soft_bounds
+    from assessor.scoring.types import level_to_score
+    scores = Counter(level_to_score(round(_soft_bounds(float(v), lo, hi), 3)) for v in levels)
+    return round(scores.most_common(1)[0][1] / len(levels), 4)
+
+
 def _fce(ds, model_path: Path | None) -> dict:
     from scipy.stats import spearmanr
     model = load_model(model_path)
@@ -97,6 +106,7 @@ def main() -> int:
         rep = cefr_report(y, oof) if corpus == "wi" else regression_report(y, oof)
         if head == "overall":
             rep["guard_band"] = _guard_band(y, oof)
+            rep["largest_tie_share"] = _largest_tie(oof, lo, hi)
         if corpus == "ellipse":
             for key in ("gender", "race_ethnicity", "SES", "grade"):
                 rep[f"by_{key}"] = _by_group(data[corpus].samples, keep, oof - y, key, y)

@@ -164,21 +164,43 @@ def _caps(s: Screening, doc: Doc) -> None:
         s.warn("word_salad", "Most sentences have no verb: words strung together are not rated "
                "as fluent writing.")
         s.caps["word_salad"] = (2.0, "A2")
+    _function_words(s, doc)
 
 
-def _disfluent_share() -> float:
-    raw = (resources.files("assessor") / "data" / "neural" / "guard.json").read_text(encoding="utf-8")
-    return float(json.loads(raw)["disfluent_mean"])
+_FUNCTION_POS = frozenset({"DET", "ADP", "PRON", "AUX", "CCONJ", "SCONJ", "PART"})
+_thresholds: dict | None = None
+
+
+def thresholds() -> dict:
+    """``data/guards/thresholds.json``, read once (its README says where each line comes from)."""
+    global _thresholds
+    if _thresholds is None:
+        raw = (resources.files("assessor") / "data" / "guards" / "thresholds.json").read_text(encoding="utf-8")
+        _thresholds = json.loads(raw)
+    return _thresholds
+
+
+def _function_words(s: Screening, doc: Doc) -> None:
+    """English sentences are about half function words (the least of 6,657
+    rated learner texts has 27%); advanced words strung together have none."""
+    alpha = [t for t in doc if t.is_alpha]
+    limits = thresholds()
+    if len(alpha) < limits["min_words_for_function_share"]:
+        return
+    share = sum(t.pos_ in _FUNCTION_POS for t in alpha) / len(alpha)
+    s.details["function_word_share"] = round(share, 3)
+    if share < limits["min_function_word_share"] and "word_salad" not in s.caps:
+        s.warn("word_salad", "The answer is mostly content words with almost no grammar words "
+               "(the, of, is, to): a list of words is not rated as fluent writing.")
+        s.caps["word_salad"] = (2.0, "A2")
 
 
 def fluency(s: Screening, nn_mean: float) -> None:
-    """Cap an answer the neural detector reads as mostly wrong: words strung
-    together, advanced words dropped into sentences, or noise between words.
-    The line sits above what rated learner texts, even A1 ones, reach (see
-    ``data/neural/README.md``), so honest weak writing is not capped by it."""
-    limit = _disfluent_share()
+    """Cap an answer the neural detector reads as mostly wrong. The line sits
+    above what rated learner texts, even A1 ones, reach (see
+    ``data/guards/README.md``), so honest weak writing is not capped by it."""
     s.details["disfluency"] = round(nn_mean, 3)
-    if nn_mean > limit and "word_salad" not in s.caps:
+    if nn_mean > thresholds()["disfluent_mean"] and not s.caps:
         s.warn("disfluent", "Much of the answer does not read as English sentences; it is not rated "
                "as fluent writing and is sent for review.")
         s.caps["disfluent"] = (2.0, "A2")

@@ -2,8 +2,9 @@
 
 The detector gives every token a probability of being wrong; the rule
 engines give few flags but exact ones. Tokens the detector is sure of
-(above a threshold chosen out of fold for precision, see
-``data/neural/feedback.json``) become issues that no rule engine raised.
+(above a threshold per kind of word, chosen for precision against gold
+edits of answers it never saw, see ``data/neural/README.md``) become issues
+that no rule engine raised.
 Where a word has a small set of alternatives (the forms of a verb or noun,
 the articles, the common prepositions, the pronoun forms), each is put in
 its place and the detector judges the sentence again: the alternative it
@@ -29,9 +30,13 @@ _settings: "FeedbackSettings | None" = None
 
 @dataclass(frozen=True)
 class FeedbackSettings:
-    threshold: float
-    #: A suggestion is offered when the detector reads it as right (below this).
+    #: Per kind of word: above this a token is shown, with a correction if
+    #: one is found. Chosen for precision 0.8 against gold edits.
+    thresholds: dict[str, float]
+    #: An alternative "reads as right" below this probability ...
     accept: float
+    #: ... and at most this share of the original word's.
+    max_ratio: float
     prepositions: tuple[str, ...]
     pronouns: dict[str, tuple[str, ...]]
     messages: dict[str, str]
@@ -44,7 +49,8 @@ def settings() -> FeedbackSettings:
             if _settings is None:
                 raw = json.loads((resources.files("assessor") / "data" / "neural" / "feedback.json")
                                  .read_text(encoding="utf-8"))
-                _settings = FeedbackSettings(float(raw["threshold"]), float(raw["accept"]),
+                _settings = FeedbackSettings({k: float(v) for k, v in raw["thresholds"].items()},
+                                             float(raw["accept"]), float(raw["max_ratio"]),
                                              tuple(raw["prepositions"]),
                                              {k: tuple(v) for k, v in raw["pronouns"].items()},
                                              dict(raw["messages"]))
@@ -99,7 +105,8 @@ def _cased(word: str, like: str) -> str:
     return word.capitalize() if like[:1].isupper() and word else word
 
 
-def best_correction(detector, tok: Token, options: list[str], cfg: FeedbackSettings) -> str | None:
+def best_correction(detector, tok: Token, options: list[str], cfg: FeedbackSettings,
+                    p_original: float = 1.0) -> str | None:
     """The option the detector reads as right in the token's sentence, if any."""
     if not options:
         return None
@@ -119,21 +126,26 @@ def best_correction(detector, tok: Token, options: list[str], cfg: FeedbackSetti
             spans.append((a, a + len(w)))
     scores = detector.span_probabilities(texts, spans)
     k = min(range(len(options)), key=scores.__getitem__)
-    return options[k] if scores[k] < cfg.accept else None
+    ok = scores[k] < cfg.accept and scores[k] <= cfg.max_ratio * p_original
+    return options[k] if ok else None
 
 
 def issues(doc: Doc, probs, detector, taken: list[Issue]) -> list[Issue]:
-    """Issues for the tokens the detector is sure of and no engine flagged."""
+    """Issues for the tokens the detector is sure of that no engine flagged."""
     cfg = settings()
+    lowest = min(cfg.thresholds.values())
     toks = [t for t in doc if not t.is_space]
     out: list[Issue] = []
     for k, tok in enumerate(toks):
-        if probs[k] <= cfg.threshold or tok.is_punct or not tok.text.strip():
+        p = float(probs[k])
+        if p <= lowest or tok.is_punct or not tok.text.strip():
+            continue
+        what = kind(tok)
+        if p <= cfg.thresholds[what]:
             continue
         if any(i.offset < tok.idx + len(tok) and tok.idx < i.offset + max(i.length, 1) for i in taken + out):
             continue
-        what = kind(tok)
-        fix = best_correction(detector, tok, candidates(tok, cfg), cfg)
+        fix = best_correction(detector, tok, candidates(tok, cfg), cfg, p)
         message = cfg.messages["remove" if fix == "" else what]
         suggestion = (_cased(fix, tok.text),) if fix else ()
         out.append(Issue(tok.idx, len(tok), "grammar", f"NEURAL_{what.upper()}", message,

@@ -32,7 +32,7 @@ from .corpora import Sample
 from .errordensity import CORPORA, Corpus, token_labels
 
 FOLDS = 2
-EPOCHS = 2
+EPOCHS = 1
 LR = 1e-4
 BATCH = 16
 SEED = 0

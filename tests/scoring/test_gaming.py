@@ -106,3 +106,50 @@ def test_shared_template_is_a_near_duplicate():
     other = HONEST.replace("Maria", "John").replace("today", "tomorrow")
     assert duplicates.similarity(duplicates.fingerprint(HONEST), duplicates.fingerprint(other)) > 0.7
     assert duplicates.similarity(duplicates.fingerprint(HONEST), duplicates.fingerprint(OFF_TOPIC)) < 0.2
+
+
+# Probes of the neural-evidence era: a language model reads these at once.
+WEAK_CHAT = ("hi, i am check you account now. the payment is not arrive yet because bank is slow. "
+             "you can wait two day more or i can send to you new link for pay. tell me what you "
+             "want and i do it for you. sorry for the problem and thank for you patient")
+
+
+def _band(cefr):
+    return "ABC".index(cefr[0]) * 2 + int(cefr[1])
+
+
+@pytest.mark.parametrize("stuffed", [
+    # advanced words dropped between the weak answer's own
+    ("hi, i am check you account now, notwithstanding. the payment is not arrive yet because "
+     "bank is paradigmatically slow. you can wait two day more or i can subsequently send to you "
+     "new link for pay, albeit. tell me what you want and i do it for you comprehensively. sorry "
+     "for the problem and thank for you patient, nevertheless"),
+    # a fluent opening and closing pasted around the weak middle
+    ("Thank you for contacting us; I completely understand your frustration. " + WEAK_CHAT
+     + ". Please do not hesitate to reach out should you require any further assistance."),
+])
+def test_inserted_words_and_stock_phrases_do_not_lift_a_weak_answer(stuffed):
+    weak, gamed = level(WEAK_CHAT, prompt=None), level(stuffed, prompt=None)
+    assert weak.status == gamed.status == "scored"
+    assert _band(gamed.cefr) <= _band(weak.cefr), (gamed.cefr, weak.cefr)
+    assert gamed.level <= weak.level + 0.3, (gamed.level, weak.level)
+
+
+def test_a_long_string_of_advanced_words_gets_no_level_of_b1_or_above():
+    words = ("comprehensive facilitate paradigm leverage subsequently meticulous inherent robust "
+             "substantive nuanced holistic pragmatic consequently albeit intrinsic notwithstanding "
+             "unprecedented ostensibly scrutinise proliferation").split()
+    text = " ".join(words[(i * 7) % len(words)] for i in range(120)) + "."
+    result = level(text, prompt=None)
+    assert result.cefr is None or _band(result.cefr) < _band("B1"), result.cefr
+    assert result.cefr is None or {"word_salad", "disfluent", "no_punctuation"} & codes(result)
+
+
+def test_noise_between_words_gets_no_level_of_b1_or_above():
+    noisy = " ".join(f"{w} {n}" for w, n in zip(
+        ("The customer wants a refund because the parcel arrived late and the box was broken so we "
+         "will send the money back today").split(),
+        "xqzt vbnm plkj wert zzxc qwop mnbv lkop asdf ghjk poiu ytre wqas dfgh jklm nbvc cxza "
+        "lkjh".split() * 2))
+    result = level(noisy, prompt=None)
+    assert result.cefr is None or _band(result.cefr) < _band("B1"), (result.cefr, codes(result))
