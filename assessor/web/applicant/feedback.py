@@ -18,6 +18,7 @@ from ...db.models import Attempt
 from ...errors import DataError
 from ...scoring.types import CEFR_LEVELS, level_to_cefr
 from ...services.applicant_flow import Retake
+from ...services.decision_reasons import explain_attempt
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
@@ -151,7 +152,9 @@ def build_feedback(attempt: Attempt, data: dict[str, Any], retake: Retake) -> di
                  for trait, cefr in levels.items()]
     decision = "review" if attempt.needs_review or not attempt.final_decision \
         else attempt.final_decision
+    why = explain_attempt(attempt)
     return {
+        "why": why.applicant_reasons, "review_why": why.review,
         "levels": described, "scale": CEFR_LEVELS,
         "decision": decision, "decision_text": data["decisions"].get(decision, {}),
         "answers": [_answer_view(a, data) for a in answers],

@@ -99,9 +99,11 @@ def test_form_path_saves_and_moves_between_tasks(applicant, db, who):
     assert attempt_of(db, applicant.token).answers[0].draft_text == ESSAY_ANSWER
     assert applicant.post("/task/2", text="", action="back").location.endswith("/task/1?saved=1")
     assert applicant.post("/task/3", text="x", action="review").location.endswith("/review")
-    # Returning to the bare link resumes at the first task with nothing written.
+    # Returning to the bare link resumes where the applicant last saved.
     assert applicant.get().location.endswith("/resume")
-    assert applicant.get("/resume").location.endswith("/task/2")
+    assert applicant.get("/resume").location.endswith("/task/3")
+    applicant.post("/task/1", text=ESSAY_ANSWER[:40], action="save")
+    assert applicant.get("/resume").location.endswith("/task/1")
     assert applicant.get("/task/9").status_code == 404
 
 
@@ -240,7 +242,7 @@ def test_progress_page_and_json(applicant, db, who, app, fake_score):
     (60, "Not yet: keep practising", "You can take the test again from"),
     (100, "You are close to the level for this role", None),
     (140, "Well done", None),
-    (20, "A person will look at your answers", None),  # the stand-in asks for review below A2
+    (20, "A person will read your answers", None),  # the stand-in asks for review below A2
 ])
 def test_decision_in_kind_words(client, employer, fake_score, app, words, title, retake):
     who = employer(show_feedback=True, max_attempts=2, cooldown_days=7)
@@ -255,6 +257,9 @@ def test_decision_in_kind_words(client, employer, fake_score, app, words, title,
         available = (utcnow() + timedelta(days=7)).strftime("%-d %B %Y")
         assert f"{retake} {available}" in page and "What to practise" in page
     assert "Not yet" not in page or retake
+    # Every decision says why (the stand-in's reason), and review says when they will hear.
+    assert "length rule" in page
+    assert ("When you will hear" in page) == (words == 20)
 
 
 def test_a_refused_form_keeps_what_was_typed(applicant):
