@@ -114,13 +114,18 @@ def close_if_time_up(session: Session, attempt: Attempt, now: datetime | None = 
 
 
 def resume_position(attempt: Attempt, task_ids: list[int]) -> int:
-    """Where a returning applicant carries on: the first task with nothing
-    written, else the last one (0-based)."""
-    drafts = {a.task_id: (a.draft_text or "").strip() for a in attempt.answers}
-    for position, task_id in enumerate(task_ids):
-        if not drafts.get(task_id):
-            return position
-    return max(len(task_ids) - 1, 0)
+    """Where a returning applicant carries on: the task they saved last (where
+    they were when they left, even half-written), else the first (0-based)."""
+    saved = [(a.saved_at, task_ids.index(a.task_id)) for a in attempt.answers
+             if a.saved_at is not None and a.task_id in task_ids]
+    return max(saved)[1] if saved else 0
+
+
+def suggested_minutes(task_minutes: int | None, limit_minutes: int | None) -> int | None:
+    """A task's suggested time, never more than the whole test's time limit."""
+    if task_minutes and limit_minutes:
+        return min(task_minutes, limit_minutes)
+    return task_minutes or None
 
 
 @dataclass

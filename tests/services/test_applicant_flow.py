@@ -70,8 +70,10 @@ def test_start_needs_consent_and_consent_is_audited_once(db, tenant):
 
 
 @pytest.mark.parametrize("drafts, expected", [
-    ({}, 0), ({0: "words"}, 1), ({0: "a", 1: "b"}, 1), ({1: "only the second"}, 0),
-    ({0: "   "}, 0),
+    # Where the applicant last saved, even half-written: reopening the link
+    # must not land on an empty next task.
+    ({}, 0), ({0: "words"}, 0), ({0: "a", 1: "b"}, 1), ({1: "only the second"}, 1),
+    ({0: "   "}, 0), ({1: "b", 0: "back to the first"}, 0),
 ])
 def test_resume_position(db, tenant, drafts, expected):
     with db.transaction() as s:
@@ -79,6 +81,12 @@ def test_resume_position(db, tenant, drafts, expected):
         for index, text in drafts.items():
             save_draft(s, attempt, tenant.task_ids[index], text)
         assert flow.resume_position(attempt, tenant.task_ids) == expected
+
+
+@pytest.mark.parametrize("task, limit, expected", [
+    (8, 1, 1), (8, None, 8), (None, 30, None), (5, 30, 5)])
+def test_suggested_time_never_exceeds_the_time_limit(task, limit, expected):
+    assert flow.suggested_minutes(task, limit) == expected
 
 
 def test_submit_all_submits_written_answers_and_closes(db, tenant, queue, fake_score):

@@ -7,7 +7,8 @@ from ...db.base import utcnow
 from ...scoring.text import word_count
 from ...services import save_draft
 from ...services.applicant_flow import (begin, close_if_time_up, has_consented, record_consent,
-                                        resume_position, review_checks, submit_all)
+                                        resume_position, review_checks, submit_all,
+                                        suggested_minutes)
 from ...services.attempts import GRACE
 from ...services.errors import Conflict
 from ..api.serializers import iso
@@ -105,7 +106,8 @@ def render_task(token: str, n: int, text: str | None = None, message: str | None
         assessment=attempt.assessment, item=item, n=n, total=len(items), text=text,
         words=word_count(text), low=low, high=high, saved_at=answer.saved_at, message=message,
         now=utcnow(), deadline=attempt.deadline, iso=iso, grace=int(GRACE.total_seconds()),
-        autosave=AUTOSAVE_SECONDS), status
+        autosave=AUTOSAVE_SECONDS, suggested=suggested_minutes(
+            item.task.time_limit_minutes, attempt.assessment.time_limit_minutes)), status
 
 
 @bp.post("/take/<token>/task/<int:n>")
