@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..db.models import CANDIDATE_STATUSES, Assessment, Attempt, Candidate, Invitation
 from ..scoring.types import CEFR_LEVELS, OUTCOMES
+from .decision_reasons import Explanation, explain_ids
 from .errors import InputError
 
 FLAGS = ("paste", "focus_lost", "near_duplicate", "auto_submitted", "scoring_failed")
@@ -235,7 +236,8 @@ def safe_cell(value: Any) -> str:
 
 EXPORT_COLUMNS = ("attempt_id", "name", "email", "assessment", "started_at", "submitted_at",
                   "attempt_status", "level", "score", "decision", "computed_level",
-                  "computed_decision", "needs_review", "flags", "candidate_status")
+                  "computed_decision", "needs_review", "flags", "candidate_status",
+                  "decision_reason")
 
 
 def _export_query(org_id: int, f: Filters):
@@ -251,8 +253,8 @@ def _export_query(org_id: int, f: Filters):
     return query.order_by(column.is_(None), ordered, Attempt.id.desc())
 
 
-def _export_cells(row: tuple) -> list[str]:
-    out = list(row)
+def _export_cells(row: tuple, why: Explanation | None) -> list[str]:
+    out = list(row) + [why.summary if why else ""]
     for i in (4, 5):
         out[i] = out[i].isoformat() if out[i] else ""
     out[12] = "yes" if out[12] else "no"
@@ -268,5 +270,6 @@ def export_csv(session: Session, org_id: int, f: Filters) -> str:
     rows = session.execute(_export_query(org_id, f).limit(EXPORT_LIMIT + 1)).all()
     if len(rows) > EXPORT_LIMIT:
         raise InputError(f"more than {EXPORT_LIMIT} rows; narrow the filters and export again")
-    writer.writerows(_export_cells(tuple(row)) for row in rows)
+    why = explain_ids(session, [row[0] for row in rows])
+    writer.writerows(_export_cells(tuple(row), why.get(row[0])) for row in rows)
     return out.getvalue()

@@ -123,8 +123,14 @@ SCHEMAS: dict[str, Any] = {
         "candidate_status": enum(CANDIDATE_STATUSES), "status": enum(ATTEMPT_STATUSES),
         "started_at": DT, "deadline": DTN, "submitted_at": DTN, "scored_at": DTN,
         "cefr": CEFR_N, "score": t(N, True), "decision": OUTCOME_N, "computed_cefr": CEFR_N,
-        "computed_decision": OUTCOME_N, "needs_review": t(B), "flags": arr(t(S))},
+        "computed_decision": OUTCOME_N, "needs_review": t(B), "flags": arr(t(S)),
+        "decision_reason": ref("DecisionReason")},
         ["id", "status", "flags"]),
+    # The same plain-words account the dashboard and the feedback page show.
+    "DecisionReason": obj({
+        "state": t(S), "label": t(S), "summary": t(S), "reasons": arr(t(S)),
+        "review": arr(t(S)), "overridden": t(B), "computed": OUTCOME_N,
+        "override_reason": t(S, True)}, ["state", "label", "summary", "reasons"]),
     "ScoringState": obj({"status": enum((*JOB_STATUSES, "not_submitted")),
                          "attempts": t(I, True), "last_error": t(S, True)}, ["status"]),
     "Score": obj({"id": ID, "status": t(S), "cefr": CEFR_N, "score": t(N, True),

@@ -173,6 +173,12 @@ def test_review_override_needs_reason_and_is_audited(client, tenant, queue, fake
     assert done.status_code == 201
     assert (done.json["attempt"]["decision"], done.json["attempt"]["cefr"]) == ("pass", "C1")
     assert done.json["attempt"]["computed_decision"] == attempt["decision"]
+    # The same plain-words reason as the dashboard, with the recruiter's words.
+    assert all(r.startswith("Task ") and r.endswith(": length rule")
+               for r in attempt["decision_reason"]["reasons"])
+    why = done.json["attempt"]["decision_reason"]
+    assert why["overridden"] and why["label"] == "Pass"
+    assert why["override_reason"] == "strong phone interview"
     assert client.get("/api/v1/attempts?decision=pass", headers=tenant.auth()).json["total"] == 1
     log = client.get("/api/v1/audit", headers=tenant.auth()).json["items"]
     entry = next(e for e in log if e["action"] == "review.override")

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from ...db import models as m
+from ...services.decision_reasons import explain_attempt
 
 
 def iso(value: datetime | None) -> str | None:
@@ -81,7 +82,8 @@ def attempt_summary(t: m.Attempt) -> dict[str, Any]:
             "submitted_at": iso(t.submitted_at), "scored_at": iso(t.scored_at),
             "cefr": t.final_cefr, "score": t.score, "decision": t.final_decision,
             "computed_cefr": t.cefr, "computed_decision": t.decision,
-            "needs_review": t.needs_review, "flags": list(t.flags or [])}
+            "needs_review": t.needs_review, "flags": list(t.flags or []),
+            "decision_reason": explain_attempt(t).to_dict()}
 
 
 def review(r: m.Review) -> dict[str, Any]:
