@@ -26,6 +26,7 @@ LABELS = {"pass": "Pass", "trainable": "Trainable", "not_yet": "Not yet",
           "too_short": "Too short to rate", "not_english": "Not rated: not English",
           "unrated": "Not rated", "scoring": "Being scored", "in_progress": "In progress",
           "pending": "Pending"}
+APPLICANT_OVERRIDE = "A member of the hiring team read your answers and made this decision."
 #: An unrated answer's status → the state the attempt shows when no answer was rated.
 _UNRATED_STATES = {"insufficient_text": "too_short", "not_english": "not_english"}
 
@@ -54,6 +55,12 @@ class Explanation:
     def summary(self) -> str:
         """One line for a list cell, a tooltip or a CSV column."""
         return " ".join(self.reasons)
+
+    @property
+    def applicant_reasons(self) -> list[str]:
+        """What the applicant reads: an override is the hiring team's decision,
+        and the recruiter's note is theirs, not the applicant's."""
+        return [APPLICANT_OVERRIDE] if self.overridden else self.reasons
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "summary": self.summary}
