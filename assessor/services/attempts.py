@@ -19,6 +19,7 @@ from ..scoring.text import word_count
 from .audit import audit
 from .errors import Conflict, Forbidden, InputError, NotFound
 from .fingerprint import NEAR_DUPLICATE_BITS, distance, simhash
+from .integrity import flags_for
 from .reviews import summarise
 
 #: Network delay tolerated after the deadline before answers are refused.
@@ -92,8 +93,8 @@ def _clean_events(events: Any) -> list[dict[str, Any]]:
     for event in events:
         if not isinstance(event, dict) or event.get("type") not in EVENT_TYPES:
             raise InputError(f"each event needs a type among {', '.join(EVENT_TYPES)}")
-        cleaned.append({k: event[k] for k in ("type", "at", "chars", "ms") if k in event
-                        and isinstance(event[k], (str, int, float))})
+        cleaned.append({k: event[k] for k in ("type", "at", "chars", "ms", "keys", "blocked")
+                        if k in event and isinstance(event[k], (str, int, float))})
     return cleaned
 
 
@@ -147,10 +148,9 @@ def _add_events(attempt: Attempt, answer: Answer, events: list[dict[str, Any]]) 
     if not events:
         return
     answer.integrity_events = (answer.integrity_events or []) + events
-    if any(e["type"] == "paste" for e in events) and not attempt.assessment.allow_paste:
-        _flag(attempt, "paste")
-    if any(e["type"] in ("blur", "tab_hidden") for e in events):
-        _flag(attempt, "focus_lost")
+    # The rules live in services/integrity.py: a blocked paste is not a paste.
+    for flag in flags_for(events, attempt.assessment.allow_paste):
+        _flag(attempt, flag)
 
 
 def _flag(attempt: Attempt, flag: str) -> None:

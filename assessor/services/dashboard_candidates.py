@@ -20,7 +20,8 @@ from ..scoring.types import CEFR_LEVELS, OUTCOMES
 from .decision_reasons import Explanation, explain_ids
 from .errors import InputError
 
-FLAGS = ("paste", "focus_lost", "near_duplicate", "auto_submitted", "scoring_failed")
+FLAGS = ("paste", "focus_lost", "inhuman_typing", "no_key_events", "near_duplicate",
+         "auto_submitted", "scoring_failed")
 SORTS = {
     "started": Attempt.started_at, "name": Candidate.name, "email": Candidate.email,
     "level": Attempt.final_cefr, "score": Attempt.score, "decision": Attempt.final_decision, "status": Candidate.status,

@@ -6,6 +6,7 @@ from typing import Any
 
 from ...db import models as m
 from ...services.decision_reasons import explain_attempt
+from ...services.integrity import NO_EVENTS_NOTE
 
 
 def iso(value: datetime | None) -> str | None:
@@ -61,7 +62,11 @@ def answer(a: m.Answer, job: m.Job | None = None, full: bool = True) -> dict[str
             "scoring": scoring_state(a, job)}
     if full:
         body.update(text=a.text, draft_text=a.draft_text, fingerprint=a.fingerprint,
-                    integrity_events=a.integrity_events or [], score=score(a.latest_score))
+                    integrity_events=a.integrity_events or [], score=score(a.latest_score),
+                    # An answer sent through the API has no events: say so
+                    # rather than let an empty list read as "nothing happened".
+                    integrity_note=NO_EVENTS_NOTE
+                    if a.submitted_at and not a.integrity_events else None)
     return body
 
 

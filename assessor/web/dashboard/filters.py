@@ -7,6 +7,8 @@ from flask import Flask
 
 DECISIONS = {"pass": "Pass", "trainable": "Trainable", "not_yet": "Not yet"}
 FLAG_LABELS = {"paste": "Pasted text", "focus_lost": "Left the page",
+               "inhuman_typing": "Typing faster than a person",
+               "no_key_events": "Text without key presses",
                "near_duplicate": "Near-duplicate of another answer",
                "auto_submitted": "Auto-submitted at time-out",
                "scoring_failed": "Scoring failed"}

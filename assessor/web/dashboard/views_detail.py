@@ -10,7 +10,7 @@ from ...db.base import utcnow
 from ...db.models import (CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote, Job, Review,
                           User)
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
-from ...services import add_note, record_review, set_candidate_status
+from ...services import add_note, integrity, record_review, set_candidate_status
 from ...services.decision_reasons import explain_many
 from ...services.erasure import erase_candidate
 from ...services.errors import InputError, NotFound, ServiceError
@@ -27,11 +27,6 @@ def _attempt(attempt_id: int) -> Attempt:
     return attempt
 
 
-def _timeline(answer) -> list[dict]:
-    events = [e for e in (answer.integrity_events or []) if isinstance(e, dict)]
-    return sorted(events, key=lambda e: str(e.get("at", "")))
-
-
 def _answer_view(answer, jobs: dict[int, Job]) -> dict:
     score = answer.latest_score
     result = score.result if score is not None else {}
@@ -43,7 +38,10 @@ def _answer_view(answer, jobs: dict[int, Job]) -> dict:
         "issues": numbered(issues),
         "vocabulary": charts.vocabulary_chart(details.get("vocabulary") or {}),
         "vocab_details": details.get("vocabulary") or {},
-        "timeline": _timeline(answer),
+        "timeline": integrity.timeline(answer.integrity_events or []),
+        "integrity": integrity.summary(answer.integrity_events or []),
+        "no_events_note": integrity.NO_EVENTS_NOTE
+        if answer.submitted_at and not answer.integrity_events else None,
     }
 
 
