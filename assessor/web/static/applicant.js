@@ -55,7 +55,9 @@
 
   /* ---------- integrity events, sent with the next save ---------- */
   function Events() {
-    var list = [], burst = null;
+    var list = [], burst = null, keysSince = 0;
+    /** Key presses since the last typed text: text typed with none came from a script. */
+    this.key = function () { keysSince += 1; };
     var visibleSince = document.visibilityState === "visible" ? Date.now() : null, visibleMs = 0;
     this.add = function (type, extra) {
       var e = { type: type, at: nowIso() };
@@ -65,12 +67,14 @@
     };
     this.typed = function (chars) {
       var t = Date.now();
-      if (!burst || t - burst.last > BURST_GAP_MS) { this.endBurst(); burst = { start: t, last: t, chars: 0 }; }
+      if (!burst || t - burst.last > BURST_GAP_MS) { this.endBurst(); burst = { start: t, last: t, chars: 0, keys: 0 }; }
       burst.chars += chars;
+      burst.keys += keysSince;
+      keysSince = 0;
       burst.last = t;
     };
     this.endBurst = function () {
-      if (burst && burst.chars >= 10) { this.add("typing_burst", { chars: burst.chars, ms: burst.last - burst.start }); }
+      if (burst && burst.chars >= 10) { this.add("typing_burst", { chars: burst.chars, ms: burst.last - burst.start, keys: burst.keys }); }
       burst = null;
     };
     this.visible = function (yes) {
@@ -182,6 +186,7 @@
   /* ---------- one task page ---------- */
   function watchAnswer(area, form, saver, events, local) {
     var low = Number(form.dataset.low), high = Number(form.dataset.high);
+    area.addEventListener("keydown", function () { events.key(); });
     area.addEventListener("input", function (ev) {
       saver.dirty = true;
       local.put(area.value, false);
@@ -196,18 +201,26 @@
     updateCount(area.value, low, high);
   }
 
+  function showPasteNote() {
+    var note = $("paste-note");
+    note.textContent = "Pasting is turned off for this test. Please type your answer.";
+    note.hidden = false;
+  }
+
   function watchPaste(area, form, events) {
     var allowed = form.dataset.allowPaste === "true";
     area.addEventListener("paste", function (ev) {
       var text = (ev.clipboardData && ev.clipboardData.getData("text")) || "";
-      events.add("paste", { chars: text.length });
+      // A blocked paste never reaches the answer: it is recorded as blocked,
+      // so it does not count against the applicant.
+      events.add("paste", allowed ? { chars: text.length } : { chars: text.length, blocked: true });
       if (!allowed) {
         ev.preventDefault();
-        $("paste-note").textContent = "Pasting is turned off for this test. Please type your answer.";
+        showPasteNote();
       }
     });
     area.addEventListener("drop", function (ev) {
-      if (!allowed) { ev.preventDefault(); events.add("paste", { chars: 0 }); }
+      if (!allowed) { ev.preventDefault(); events.add("paste", { chars: 0, blocked: true }); showPasteNote(); }
     });
     ["copy", "cut"].forEach(function (type) {
       area.addEventListener(type, function () { events.add(type); });

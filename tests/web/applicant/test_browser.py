@@ -63,8 +63,8 @@ def test_whole_flow_with_autosave_resume_submit_and_feedback(live, employer, pag
     expect(page.get_by_label("Your answer")).to_have_value(ANSWER_WITH_ERRORS)
     other = page_factory(viewport=DESKTOP)
     other.goto(f"{base}/take/{token}")
-    expect(other.get_by_role("heading", level=1)).to_contain_text("Task 2 of 3")
-    other.get_by_role("button", name="Previous task").click()
+    # Where the applicant was (Task 1, saved last), not an empty Task 2.
+    expect(other.get_by_role("heading", level=1)).to_contain_text("Task 1 of 3")
     expect(other.get_by_label("Your answer")).to_have_value(ANSWER_WITH_ERRORS)
 
     page.get_by_role("button", name="Next task").click()
@@ -183,7 +183,16 @@ def test_paste_blocked_and_integrity_events_recorded(live, employer, page_factor
             new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
     }""")
     expect(page.locator("#paste-note")).to_contain_text("Pasting is turned off")
+    expect(page.locator("#paste-note")).to_be_visible()  # on a phone too, not only for readers
+    shoot(page, "09-paste-blocked")
     expect(box).to_have_value("I am typing this answer myself, word by word.")
+    # Text a script puts in, announced as typing but with no key pressed.
+    page.wait_for_timeout(2200)  # a new burst (the page splits bursts at 2 s pauses)
+    page.evaluate("""() => {
+        const box = document.getElementById('answer'), more = ' injected'.repeat(40);
+        box.value += more;
+        box.dispatchEvent(new InputEvent('input', {inputType: 'insertText', data: more, bubbles: true}));
+    }""")
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     page.get_by_role("button", name="Save").click()  # blur + form post deliver the events
     deadline = time.time() + 10
@@ -195,8 +204,11 @@ def test_paste_blocked_and_integrity_events_recorded(live, employer, page_factor
         time.sleep(0.3)
     paste = [e for e in attempt.answers[0].integrity_events if e["type"] == "paste"]
     assert paste and paste[0]["chars"] == len("copied text from somewhere else")
+    assert paste[0]["blocked"] is True
     assert {"paste", "typing_burst", "task_time"} <= kinds
-    assert "paste" in attempt.flags  # shown to recruiters; the attempt is not failed
+    # Nothing reached the answer, so no "Pasted text" flag; the script's text is flagged.
+    assert "paste" not in attempt.flags
+    assert {"no_key_events", "inhuman_typing"} <= set(attempt.flags)
     assert attempt.status == "started"
 
 
