@@ -71,17 +71,19 @@ def _named(task: TaskResult, text: str, many: bool) -> str:
 
 
 def _split(task: TaskResult, many: bool) -> tuple[list[str], list[str]]:
-    """The answer's decision reasons and its review reasons, task-named."""
+    """The answer's decision reasons and its review reasons, one line each
+    under the task's name (a list of six "Task 1 …" lines reads as noise)."""
     reasons, review = [], []
     decision = task.result.get("decision") or {}
     for text in decision.get("reasons") or []:
         if text.startswith(_REVIEW_PREFIX):
-            review.append(_named(task, text[len(_REVIEW_PREFIX):], many))
+            review.append(text[len(_REVIEW_PREFIX):])
         elif text.startswith(_NO_DECISION_PREFIX):
-            review.append(_named(task, text[len(_NO_DECISION_PREFIX):], many))
+            review.append(text[len(_NO_DECISION_PREFIX):])
         else:
-            reasons.append(_named(task, text, many))
-    return reasons, review
+            reasons.append(text)
+    return ([_named(task, " ".join(reasons), many)] if reasons else [],
+            [_named(task, " ".join(review), many)] if review else [])
 
 
 def _unrated_state(tasks: list[TaskResult]) -> str:

@@ -45,6 +45,16 @@ def test_an_override_names_the_change_and_keeps_the_recruiters_words_apart():
     assert "Strong interview" not in got.summary
 
 
+def test_each_task_says_its_reasons_in_one_line():
+    tasks = [_task(1, "not_yet", "Overall level is A2; this role needs B2.",
+                   "Grammar is A1; this role needs B2.", title="Late delivery"),
+             _task(2, "not_yet", "Grammar is A2; this role needs B2.", title="Chat")]
+    got = explain_results("scored", "not_yet", "not_yet", False, tasks)
+    assert got.reasons == ["Task 1 (Late delivery): Overall level is A2; this role needs B2. "
+                           "Grammar is A1; this role needs B2.",
+                           "Task 2 (Chat): Grammar is A2; this role needs B2."]
+
+
 def test_unfinished_attempts_have_a_state_not_a_decision():
     assert explain_results("started", None, None, False, []).label == "In progress"
     assert explain_results("submitted", None, None, False, []).label == "Being scored"
