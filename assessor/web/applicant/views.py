@@ -130,6 +130,8 @@ def task_post(token: str, n: int):
         return redirect(url_for("applicant.done", token=token))
     action = request.form.get("action", "save")
     target = {"next": n + 1, "back": n - 1}.get(action, n)
+    if action.startswith("goto-") and action[5:].isdigit():  # a step pill
+        target = min(int(action[5:]), len(items))
     if action == "review" or target > len(items):
         return redirect(url_for("applicant.review", token=token))
     return redirect(url_for("applicant.task", token=token, n=max(target, 1), saved=1))

@@ -327,3 +327,22 @@ def test_offline_typing_is_kept_on_the_device_and_saved_later(live, employer, pa
     _wait_saved(page)
     assert attempt_of(db, token).answers[0].draft_text == lost
     shoot(page, "13-restored")
+
+
+def test_step_pills_move_and_keep_the_text(live, employer, page_factory, db):
+    base, _ = live
+    token = employer().tokens[0]
+    page = page_factory()
+    _start(page, base, token)
+    page.get_by_label("Your answer").fill("Half of my first answer")
+    page.get_by_role("button", name="Task 3").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Task 3 of 3")
+    shoot(page, "10-step-pills")
+    page.get_by_role("button", name="Task 1").click()
+    expect(page.get_by_label("Your answer")).to_have_value("Half of my first answer")
+    page.get_by_label("Your answer").press_sequentially(", and a little more", delay=5)
+    _wait_saved(page)
+    # Reopening the link lands on the task saved last, not an empty next one.
+    page.goto(f"{base}/take/{token}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Task 1 of 3")
+    assert page.errors == []

@@ -107,6 +107,16 @@ def test_form_path_saves_and_moves_between_tasks(applicant, db, who):
     assert applicant.get("/task/9").status_code == 404
 
 
+def test_step_pills_save_and_go_to_that_task(applicant, db):
+    applicant.start()
+    page = applicant.get("/task/1").get_data(as_text=True)
+    assert 'value="goto-3"' in page and 'value="goto-1"' not in page  # the current one is no link
+    moved = applicant.post("/task/1", text="Half written", action="goto-3")
+    assert moved.location.endswith("/task/3?saved=1")
+    assert attempt_of(db, applicant.token).answers[0].draft_text == "Half written"
+    assert applicant.post("/task/3", text="", action="goto-99").location.endswith("/task/3?saved=1")
+
+
 def test_autosave_json_stores_text_and_integrity_events(applicant, db, who):
     applicant.start()
     events = [{"type": "paste", "chars": 42, "at": "2026-01-01T00:00:00Z"},
