@@ -204,7 +204,8 @@ def test_detail_and_override(page, live, org):
     go(page, "Save override")
     assert "Override saved" in page.get_by_role("status").inner_text()
     summary = page.locator(".summary").inner_text()
-    assert "Trainable" in summary and "overridden" in summary and summary != before
+    assert "Trainable" in summary and "Overridden" in summary and summary != before
+    assert "A recruiter changed the decision from" in summary  # the reason says what changed
     page.get_by_label("Candidate status").select_option("shortlisted")
     go(page, "Save status")
     page.get_by_label("New note").fill("Call back Tuesday")
