@@ -58,6 +58,23 @@ class Config:
             raise ConfigError(f"ASSESSOR_INVITATION_DAYS must be 1–365, not {self.INVITATION_DAYS}")
         self.APPLICANT_RATE_LIMIT = int(env.get("ASSESSOR_APPLICANT_RATE_LIMIT", "120"))
         self._webhook_settings(env)
+        self._smtp_settings(env)
+
+    def _smtp_settings(self, env) -> None:
+        # No SMTP_HOST = messages stay in the outbox (dashboard: Outbox page).
+        self.SMTP_HOST = env.get("SMTP_HOST") or None
+        self.SMTP_SECURITY = (env.get("SMTP_SECURITY") or "starttls").strip().lower()
+        if self.SMTP_SECURITY not in ("starttls", "tls", "none"):
+            raise ConfigError(f"SMTP_SECURITY must be starttls, tls or none, not "
+                              f"{self.SMTP_SECURITY!r}")
+        default_port = {"starttls": "587", "tls": "465", "none": "25"}[self.SMTP_SECURITY]
+        self.SMTP_PORT = int(env.get("SMTP_PORT") or default_port)
+        self.SMTP_USER = env.get("SMTP_USER") or None
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD") or None
+        self.SMTP_FROM = env.get("SMTP_FROM") or "assessor@localhost"
+        self.SMTP_TIMEOUT = float(env.get("SMTP_TIMEOUT", "10"))
+        self.EMAIL_MAX_ATTEMPTS = int(env.get("ASSESSOR_EMAIL_MAX_ATTEMPTS", "6"))
+        self.EMAIL_BACKOFF_SECONDS = float(env.get("ASSESSOR_EMAIL_BACKOFF", "30"))
 
     def _webhook_settings(self, env) -> None:
         self.WEBHOOK_TIMEOUT = float(env.get("ASSESSOR_WEBHOOK_TIMEOUT", "5"))

@@ -19,10 +19,11 @@ from ..errors import ConfigError
 from .context import JobContext, Outcome
 from .recovery import recover
 from .scoring import score_answer
+from .email import send_email
 from .webhooks import deliver_webhook
 
 log = logging.getLogger(__name__)
-JOBS = {"score": score_answer, "webhook": deliver_webhook}
+JOBS = {"score": score_answer, "webhook": deliver_webhook, "email": send_email}
 
 
 def run_job(ctx: JobContext, kind: str, object_id: int) -> Outcome:
@@ -60,6 +61,9 @@ class EmbeddedQueue:
 
     def enqueue_webhook(self, delivery_id: int, delay: float = 0) -> None:
         self._push("webhook", delivery_id, delay)
+
+    def enqueue_email(self, message_id: int, delay: float = 0) -> None:
+        self._push("email", message_id, delay)
 
     def ping(self) -> dict:
         alive = self._thread is not None and self._thread.is_alive()
@@ -215,6 +219,11 @@ class RQQueue:
 
     def enqueue_webhook(self, delivery_id: int, delay: float = 0) -> None:
         self._enqueue("assessor.jobs.worker.rq_deliver_webhook", delivery_id, delay,
+                      self.webhook_queue)
+
+    def enqueue_email(self, message_id: int, delay: float = 0) -> None:
+        # Email shares the queue of outgoing traffic: never in front of answers.
+        self._enqueue("assessor.jobs.worker.rq_send_email", message_id, delay,
                       self.webhook_queue)
 
     def ping(self) -> dict:

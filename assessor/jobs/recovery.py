@@ -11,6 +11,7 @@ from ..db.base import utcnow
 from ..db.models import Answer, Job, Score
 from ..services.attempts import enqueue_scoring_row, expire_overdue
 from .context import JobContext
+from .email import due_messages
 from .webhooks import due_deliveries
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,8 @@ def recover(ctx: JobContext, *, startup: bool = False) -> dict[str, list[int]]:
     * queued jobs: all of them at ``startup`` (an in-process queue starts
       empty), else those overdue by more than a recovery interval;
     * running jobs whose lease ran out (their worker died);
-    * pending webhook deliveries that are overdue.
+    * pending webhook deliveries that are overdue;
+    * outbox messages overdue or whose sender died (with SMTP configured).
 
     Duplicates are harmless: jobs claim their row before working.
     """
@@ -46,11 +48,16 @@ def recover(ctx: JobContext, *, startup: bool = False) -> dict[str, list[int]]:
             and_(Job.status == "running", Job.lease_until < now)))
             .where(Job.answer_id.not_in(fresh))))
         deliveries = due_deliveries(session, now - grace)
+        # Without SMTP the outbox is only shown, not sent: nothing to re-enqueue.
+        emails = due_messages(session, now - grace) if ctx.config.SMTP_HOST else []
     if ctx.queue is not None:
         for answer_id in answers:
             ctx.queue.enqueue_score(answer_id)
         for delivery_id in deliveries:
             ctx.queue.enqueue_webhook(delivery_id)
-    if answers or deliveries:
-        log.info("recovery re-enqueued answers %s and deliveries %s", answers, deliveries)
-    return {"answers": answers, "deliveries": deliveries}
+        for message_id in emails:
+            ctx.queue.enqueue_email(message_id)
+    if answers or deliveries or emails:
+        log.info("recovery re-enqueued answers %s, deliveries %s and emails %s", answers,
+                 deliveries, emails)
+    return {"answers": answers, "deliveries": deliveries, "emails": emails}

@@ -47,8 +47,9 @@ def _run(kind: str, object_id: int) -> str:
     ctx = worker_context()
     outcome = run_job(ctx, kind, object_id)
     if outcome.retry_in is not None:
-        (ctx.queue.enqueue_score if kind == "score" else ctx.queue.enqueue_webhook)(
-            object_id, delay=outcome.retry_in)
+        again = {"score": ctx.queue.enqueue_score, "webhook": ctx.queue.enqueue_webhook,
+                 "email": ctx.queue.enqueue_email}[kind]
+        again(object_id, delay=outcome.retry_in)
     return outcome.status
 
 
@@ -58,6 +59,10 @@ def rq_score_answer(answer_id: int) -> str:
 
 def rq_deliver_webhook(delivery_id: int) -> str:
     return _run("webhook", delivery_id)
+
+
+def rq_send_email(message_id: int) -> str:
+    return _run("email", message_id)
 
 
 def _recovery_loop(ctx: JobContext, stop: threading.Event) -> None:

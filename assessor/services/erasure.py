@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..db.models import (Answer, Attempt, AuditLog, Candidate, CandidateNote, Invitation, Job,
-                         Review, Score, User, Webhook, WebhookDelivery)
+                         OutboxMessage, Review, Score, User, Webhook, WebhookDelivery)
 from .audit import actor_of, audit
 from .errors import Forbidden
 
@@ -70,7 +70,10 @@ def _delete_rows(session: Session, candidate: Candidate, attempt_ids: list[int],
     if attempt_ids:
         statements += [delete(Review).where(Review.attempt_id.in_(attempt_ids)),
                        delete(Attempt).where(Attempt.id.in_(attempt_ids))]
-    statements += [delete(Invitation).where(Invitation.candidate_id == candidate.id),
+    # The outbox holds the address and the link: gone with the invitations.
+    statements += [delete(OutboxMessage).where(OutboxMessage.invitation_id.in_(
+                       select(Invitation.id).where(Invitation.candidate_id == candidate.id))),
+                   delete(Invitation).where(Invitation.candidate_id == candidate.id),
                    delete(CandidateNote).where(CandidateNote.candidate_id == candidate.id),
                    delete(Candidate).where(Candidate.id == candidate.id)]
     for statement in statements:

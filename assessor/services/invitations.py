@@ -14,6 +14,7 @@ from ..db.base import utcnow
 from ..db.models import Assessment, Attempt, Candidate, Invitation, User
 from .audit import actor_of, audit
 from .errors import Conflict, InputError, Unauthorized
+from .outbox import queue_invitation
 from .security import hash_token, new_token
 
 MAX_BULK_ROWS = 5000
@@ -53,8 +54,13 @@ def check_retake(session: Session, assessment: Assessment, candidate: Candidate,
 
 
 def invite(session: Session, user: User, assessment: Assessment, email: str, name: str = "",
-           *, days: int = 14, now: datetime | None = None) -> tuple[Invitation, str]:
-    """A new invitation; returns it and the token in clear (shown once only)."""
+           *, days: int = 14, now: datetime | None = None,
+           public_url: str | None = None) -> tuple[Invitation, str]:
+    """A new invitation; returns it and the token in clear (shown once only).
+
+    With ``public_url`` (the service's links' base), its email goes into the
+    outbox in this same transaction; the caller enqueues it after commit.
+    """
     now = now or utcnow()
     if assessment.archived:
         raise Conflict("the assessment is archived", "archived")
@@ -70,6 +76,8 @@ def invite(session: Session, user: User, assessment: Assessment, email: str, nam
     session.flush()
     audit(session, actor_of(user), "invitation.create", org_id=assessment.org_id,
           target=invitation, details={"candidate_id": candidate.id, "assessment_id": assessment.id})
+    if public_url is not None:
+        queue_invitation(session, invitation, token, public_url)
     return invitation, token
 
 
@@ -80,7 +88,7 @@ class BulkReport:
 
 
 def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *,
-               days: int = 14) -> BulkReport:
+               days: int = 14, public_url: str | None = None) -> BulkReport:
     """Invite every row of a CSV with an ``email`` column (``name`` optional).
 
     Each row is independent: a bad row is reported with its line number and
@@ -95,14 +103,14 @@ def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *
         raise InputError("the CSV needs a header row with an 'email' column")
     report = BulkReport()
     try:
-        _invite_rows(session, user, assessment, reader, report, days)
+        _invite_rows(session, user, assessment, reader, report, days, public_url)
     except csv.Error as exc:
         raise InputError(f"the CSV is malformed near line {reader.line_num}: {exc}") from exc
     return report
 
 
 def _invite_rows(session: Session, user: User, assessment: Assessment, reader: csv.DictReader,
-                 report: BulkReport, days: int) -> None:
+                 report: BulkReport, days: int, public_url: str | None) -> None:
     for line, row in enumerate(reader, start=2):
         if line - 1 > MAX_BULK_ROWS:
             raise InputError(f"at most {MAX_BULK_ROWS} rows per upload")
@@ -111,7 +119,8 @@ def _invite_rows(session: Session, user: User, assessment: Assessment, reader: c
         try:
             with session.begin_nested():
                 invitation, token = invite(session, user, assessment, row.get("email", ""),
-                                           row.get("name", ""), days=days)
+                                           row.get("name", ""), days=days,
+                                           public_url=public_url)
         except (InputError, Conflict) as exc:
             report.errors.append({"line": line, "email": row.get("email", ""),
                                   "code": exc.code, "message": str(exc)})

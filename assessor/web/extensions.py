@@ -50,6 +50,22 @@ def queue():
     return state()["queue"]
 
 
+def send_emails(invitation_ids: list[int]) -> None:
+    """After the commit: enqueue the invitations' pending emails (without
+    SMTP they wait in the outbox, where the dashboard shows them)."""
+    from ..services.outbox import pending_for
+
+    if not current_app.config["ASSESSOR_CONFIG"].SMTP_HOST:
+        return
+    for message_id in pending_for(session(), invitation_ids):
+        queue().enqueue_email(message_id)
+
+
+def public_url() -> str:
+    """Links are built from ASSESSOR_PUBLIC_URL, never from the request's Host."""
+    return current_app.config["ASSESSOR_CONFIG"].PUBLIC_URL
+
+
 def job_context() -> JobContext:
     return state()["ctx"]
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..db.models import ATTEMPT_STATUSES, CANDIDATE_STATUSES, JOB_STATUSES, TASK_KINDS
+from ..db.models import (ATTEMPT_STATUSES, CANDIDATE_STATUSES, JOB_STATUSES, OUTBOX_STATUSES,
+                         TASK_KINDS)
 from ..scoring.types import CEFR_LEVELS, OUTCOMES
 from ..services.attempts import MAX_ANSWER_CHARS
 
@@ -109,8 +110,13 @@ SCHEMAS: dict[str, Any] = {
     "AssessmentPatch": obj(_ASSESSMENT_FIELDS),
     "Invitation": obj({"id": ID, "assessment_id": ID, "candidate_id": ID, "email": t(S),
                        "name": t(S), "expires_at": DT, "used_at": DTN, "revoked_at": DTN,
-                       "created_at": DT, "token": t(S), "url": t(S)},
+                       "created_at": DT, "token": t(S), "url": t(S),
+                       "email_delivery": ref("EmailDelivery", nullable=True)},
                       ["id", "assessment_id", "email", "expires_at"]),
+    # pending also means "no SMTP configured": the dashboard's Outbox shows it.
+    "EmailDelivery": obj({"id": ID, "status": enum(OUTBOX_STATUSES), "attempts": t(I),
+                          "last_error": t(S, nullable=True), "sent_at": DTN},
+                         ["id", "status", "attempts"]),
     "InvitationInput": obj({"email": t(S, format="email"), "name": t(S),
                             "expires_in_days": t(I, minimum=1, maximum=365)}, ["email"]),
     "BulkReport": obj({

@@ -118,6 +118,13 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     assessment: Mapped[Assessment] = relationship()
     candidate: Mapped[Candidate] = relationship()
+    #: Its emails in the outbox, oldest first (the last one's state is shown).
+    emails: Mapped[list["OutboxMessage"]] = relationship(  # noqa: F821
+        viewonly=True, order_by="OutboxMessage.id")
+
+    @property
+    def email(self) -> "OutboxMessage | None":  # noqa: F821
+        return self.emails[-1] if self.emails else None
 
 
 class Attempt(Base):

@@ -39,12 +39,22 @@ def invitation(i: m.Invitation, token: str | None = None, public_url: str = "") 
     body = {"id": i.id, "assessment_id": i.assessment_id, "candidate_id": i.candidate_id,
             "email": i.candidate.email, "name": i.candidate.name,
             "expires_at": iso(i.expires_at), "used_at": iso(i.used_at),
-            "revoked_at": iso(i.revoked_at), "created_at": iso(i.created_at)}
+            "revoked_at": iso(i.revoked_at), "created_at": iso(i.created_at),
+            "email_delivery": email_status(i.email)}
     if token:
         # Shown once: only the hash is stored.
         body["token"] = token
         body["url"] = f"{public_url}/take/{token}"
     return body
+
+
+def email_status(msg: m.OutboxMessage | None) -> dict[str, Any] | None:
+    """The invitation email's state: pending (waiting, or no SMTP configured),
+    sending, sent or failed (refused or out of retries), with the last error."""
+    if msg is None:
+        return None
+    return {"id": msg.id, "status": msg.status, "attempts": msg.attempts,
+            "last_error": msg.last_error, "sent_at": iso(msg.sent_at)}
 
 
 def score(s: m.Score | None) -> dict[str, Any] | None:

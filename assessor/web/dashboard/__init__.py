@@ -47,4 +47,4 @@ def _service_error(exc: AssessorError):
 
 # Routes register themselves on ``bp`` when imported.
 from . import (views_assessments, views_auth, views_candidates, views_detail,  # noqa: E402,F401
-               views_invitations, views_setup)
+               views_invitations, views_outbox, views_setup)

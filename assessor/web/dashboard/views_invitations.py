@@ -13,7 +13,7 @@ from ...services import invite, invite_csv, owned, revoke
 from ...services.audit import actor_of, audit
 from ...services.dashboard_admin import invitation_rows, is_open, resend
 from ...services.errors import InputError, NotFound, ServiceError
-from ..extensions import invitation_days, session as db
+from ..extensions import invitation_days, public_url, send_emails, session as db
 from . import bp, forms
 from .access import current_user, login_required
 
@@ -58,8 +58,10 @@ def invite_one(assessment_id: int):
     try:
         invitation, token = invite(db(), current_user(), assessment,
                                    forms.text("email", 320, required=True, label="Email"),
-                                   forms.text("name", 200), days=_days())
+                                   forms.text("name", 200), days=_days(),
+                                   public_url=public_url())
         db().commit()
+        send_emails([invitation.id])
     except (InputError, ServiceError) as exc:
         db().rollback()
         return _page(assessment, error=str(exc), form=request.form, status=422)
@@ -89,11 +91,13 @@ def invite_bulk(assessment_id: int):
     assessment = _assessment(assessment_id)
     user = current_user()
     try:
-        report = invite_csv(db(), user, assessment, _csv_upload(), days=_days())
+        report = invite_csv(db(), user, assessment, _csv_upload(), days=_days(),
+                            public_url=public_url())
         audit(db(), actor_of(user), "invitation.bulk", org_id=assessment.org_id,
               target=assessment, details={"created": len(report.created),
                                           "errors": len(report.errors)})
         db().commit()
+        send_emails([r["invitation_id"] for r in report.created])
     except (InputError, ServiceError) as exc:
         db().rollback()
         return _page(assessment, error=str(exc), status=422)
@@ -126,8 +130,10 @@ def resend_invitation(invitation_id: int):
     invitation = _invitation(invitation_id)
     assessment = invitation.assessment
     try:
-        new, token = resend(db(), current_user(), invitation, days=_days())
+        new, token = resend(db(), current_user(), invitation, days=_days(),
+                            public_url=public_url())
         db().commit()
+        send_emails([new.id])
     except (InputError, ServiceError) as exc:
         db().rollback()
         return _page(assessment, error=str(exc), status=409)

@@ -10,7 +10,7 @@ from ....services import create_assessment, invite, invite_csv, owned, revoke, u
 from ....services.audit import actor_of, audit
 from ....services.errors import Conflict, InputError, ServiceError
 from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
-from ...extensions import invitation_days, session
+from ...extensions import invitation_days, send_emails, session
 from .. import serializers as ser
 from . import bp
 
@@ -117,8 +117,9 @@ def new_invitation(assessment_id: int):
     invitation, token = invite(session(), current_user(), assessment, data.get("email") or "",
                                data.get("name") or "",
                                days=invitation_days() if data.get("expires_in_days") is None
-                               else data["expires_in_days"])
+                               else data["expires_in_days"], public_url=_public_url())
     session().commit()
+    send_emails([invitation.id])
     return jsonify(ser.invitation(invitation, token, _public_url())), 201
 
 
@@ -139,11 +140,13 @@ def _csv_text() -> str:
 def bulk_invitations(assessment_id: int):
     assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
     days = int_arg("expires_in_days", invitation_days(), 1, 365)
-    report = invite_csv(session(), current_user(), assessment, _csv_text(), days=days)
+    report = invite_csv(session(), current_user(), assessment, _csv_text(), days=days,
+                        public_url=_public_url())
     audit(session(), actor_of(current_user()), "invitation.bulk", org_id=assessment.org_id,
           target=assessment, details={"created": len(report.created),
                                       "errors": len(report.errors)})
     session().commit()
+    send_emails([row["invitation_id"] for row in report.created])
     for row in report.created:
         row["url"] = f"{_public_url()}/take/{row['token']}"
     return jsonify({"created": report.created, "errors": report.errors,

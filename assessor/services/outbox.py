@@ -1,0 +1,88 @@
+"""The email outbox: composing messages into it inside the caller's
+transaction, and reading their state for the API and the dashboard.
+
+Sending is :mod:`assessor.jobs.email`; the request that commits enqueues it.
+"""
+from __future__ import annotations
+
+from string import Template
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db.base import utcnow
+from ..db.models import EmailTemplate, Invitation, Organisation, OutboxMessage
+
+DEFAULTS = {
+    "invitation": (
+        "$employer invites you to an English writing assessment",
+        "Hello $name,\n\n"
+        "$employer invites you to take \"$assessment\", a short English writing assessment.\n\n"
+        "Open this link to start (it works once, until $expires):\n$link\n\n"
+        "Good luck,\n$employer\n"),
+}
+
+
+def _template(session: Session, org_id: int, kind: str) -> tuple[str, str]:
+    row = session.scalar(select(EmailTemplate).where(EmailTemplate.org_id == org_id,
+                                                     EmailTemplate.kind == kind))
+    return (row.subject, row.body) if row is not None else DEFAULTS[kind]
+
+
+def set_template(session: Session, org_id: int, kind: str, subject: str, body: str) -> None:
+    """An organisation's own wording; ``$employer``, ``$name``,
+    ``$assessment``, ``$link`` and ``$expires`` are filled in."""
+    if kind not in DEFAULTS:
+        raise ValueError(f"unknown email kind {kind!r}")
+    row = session.scalar(select(EmailTemplate).where(EmailTemplate.org_id == org_id,
+                                                     EmailTemplate.kind == kind))
+    if row is None:
+        row = EmailTemplate(org_id=org_id, kind=kind, subject=subject, body=body)
+        session.add(row)
+    row.subject, row.body = subject, body
+    session.flush()
+
+
+def queue_invitation(session: Session, invitation: Invitation, token: str,
+                     public_url: str) -> OutboxMessage:
+    """The invitation email, written in the invitation's transaction."""
+    org = session.get(Organisation, invitation.assessment.org_id)
+    subject, body = _template(session, org.id, "invitation")
+    # safe_substitute: a recruiter's typo ($nmae) stays visible text, never a 500.
+    values = {"employer": org.name, "name": invitation.candidate.name or "there",
+              "assessment": invitation.assessment.title,
+              "link": f"{public_url}/take/{token}",
+              "expires": invitation.expires_at.strftime("%d %B %Y %H:%M UTC")}
+    message = OutboxMessage(
+        org_id=org.id, invitation_id=invitation.id, kind="invitation",
+        to_addr=invitation.candidate.email,
+        # A header cannot carry a line break (header injection).
+        subject=" ".join(Template(subject).safe_substitute(values).split())[:300],
+        body=Template(body).safe_substitute(values), status="pending", attempts=0,
+        next_attempt_at=utcnow())
+    session.add(message)
+    session.flush()
+    return message
+
+
+def latest_for(session: Session, invitation_ids: list[int]) -> dict[int, OutboxMessage]:
+    """The newest message of each invitation, for status columns."""
+    if not invitation_ids:
+        return {}
+    rows = session.scalars(select(OutboxMessage)
+                           .where(OutboxMessage.invitation_id.in_(invitation_ids))
+                           .order_by(OutboxMessage.id)).all()
+    return {m.invitation_id: m for m in rows}
+
+
+def org_messages(session: Session, org_id: int, *, limit: int = 200) -> list[OutboxMessage]:
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.org_id == org_id)
+                                .order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def pending_for(session: Session, invitation_ids: list[int]) -> list[int]:
+    """Pending messages of these invitations: what a request enqueues after its commit."""
+    if not invitation_ids:
+        return []
+    return list(session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.invitation_id.in_(invitation_ids), OutboxMessage.status == "pending")))
