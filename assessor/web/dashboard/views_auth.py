@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ...db.models import ROLES, AuditLog, User
 from ...services import authenticate, create_user
+from ...services.audit_view import TARGETS, AuditFilters, audit_page, people
 from ...services.dashboard_admin import check_password_rules, reset_password, set_active
 from ...services.errors import InputError, RateLimited, ServiceError, Unauthorized
 from ..extensions import session as db
@@ -14,7 +15,6 @@ from .access import (clear_account, current_user, failed_sign_in, limit_keys, li
                      login_required, safe_next, sign_in, signed_in_from, sign_out,
                      signed_in_user)
 
-AUDIT_PER_PAGE = 50
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -116,19 +116,13 @@ def user_active(user_id: int):
 @login_required("admin")
 def audit_log():
     org_id = current_user().org_id
-    action = (request.args.get("action") or "").strip()[:100]
+    try:
+        f, error = AuditFilters.from_args(request.args), None
+    except InputError as exc:
+        f, error = AuditFilters(), str(exc)
     page_no = max(1, min(request.args.get("page", 1, type=int) or 1, 1_000_000))
-    query = select(AuditLog).where(AuditLog.org_id == org_id)
-    if action:
-        query = query.where(AuditLog.action.startswith(action, autoescape=True))
-    total = db().scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, (total + AUDIT_PER_PAGE - 1) // AUDIT_PER_PAGE)
-    page_no = min(page_no, pages)
-    rows = db().scalars(query.order_by(AuditLog.id.desc())
-                        .offset((page_no - 1) * AUDIT_PER_PAGE).limit(AUDIT_PER_PAGE)).all()
-    people = {f"user:{u.id}": u.email for u in db().scalars(
-        select(User).where(User.org_id == org_id))}
     actions = db().scalars(select(AuditLog.action).where(AuditLog.org_id == org_id)
                            .distinct().order_by(AuditLog.action)).all()
-    return render_template("dashboard/audit.html", rows=rows, people=people, action=action,
-                           actions=actions, page=page_no, pages=pages, total=total)
+    return render_template("dashboard/audit.html", f=f, error=error, actions=actions,
+                           people=people(db(), org_id), target_types=TARGETS,
+                           **audit_page(db(), org_id, f, page_no)), 200 if error is None else 422
