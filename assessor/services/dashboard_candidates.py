@@ -219,6 +219,28 @@ def funnel(session: Session, org_id: int, f: Filters) -> list[tuple[str, str, in
     return out
 
 
+def percentiles(session: Session, attempts: list[Attempt]) -> dict[int, int]:
+    """Attempt id → its score's percentile among the scored attempts of the
+    same assessment (the share scoring lower, ties counted half), so a
+    recruiter can compare applicants who took the same tasks."""
+    ids = {a.assessment_id for a in attempts if a.score is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Attempt.assessment_id, Attempt.score).where(
+        Attempt.assessment_id.in_(ids), Attempt.score.is_not(None))).all()
+    scores: dict[int, list[float]] = {}
+    for assessment_id, score in rows:
+        scores.setdefault(assessment_id, []).append(score)
+    out = {}
+    for a in attempts:
+        pool = scores.get(a.assessment_id) or []
+        if a.score is None or len(pool) < 2:
+            continue  # one applicant is no comparison
+        below = sum(1 for v in pool if v < a.score) + 0.5 * (sum(1 for v in pool if v == a.score) - 1)
+        out[a.id] = round(100 * below / (len(pool) - 1))
+    return out
+
+
 def level_distribution(session: Session, org_id: int, f: Filters) -> list[tuple[str, int]]:
     """How many filtered attempts sit at each final CEFR level."""
     sub = _filtered(org_id, f, skip=("level",)).subquery()

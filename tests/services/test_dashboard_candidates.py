@@ -144,3 +144,24 @@ def test_export_has_every_filtered_row_and_defuses_formulas(db, people):
         everything = list(csv.DictReader(io.StringIO(export_csv(
             s, people.org_id, Filters.from_args({"per_page": "10"})))))
     assert len(everything) == 3  # all pages, not the first ten rows only
+
+
+def test_percentile_among_the_assessments_applicants():
+    from types import SimpleNamespace
+
+    from assessor.services.dashboard_candidates import percentiles
+
+    attempts = [SimpleNamespace(id=i, assessment_id=7, score=s)
+                for i, s in enumerate([10.0, 20.0, 20.0, 40.0, None])]
+
+    class Session:  # the query's rows, without a database
+        def __init__(self, rows):
+            self.rows = [(a.assessment_id, a.score) for a in rows if a.score is not None]
+
+        def execute(self, _query):
+            return SimpleNamespace(all=lambda: self.rows)
+
+    got = percentiles(Session(attempts), attempts)
+    assert got == {0: 0, 1: 50, 2: 50, 3: 100}  # ties share a rank; unscored has none
+    alone = [SimpleNamespace(id=1, assessment_id=8, score=50.0)]
+    assert percentiles(Session(alone), alone) == {}  # no one to compare with

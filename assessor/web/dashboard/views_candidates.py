@@ -11,7 +11,8 @@ from ...db.models import CANDIDATE_STATUSES, Assessment
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
 from ...services.audit import actor_of, audit
 from ...services.dashboard_candidates import (FLAGS, PER_PAGE, Filters, candidate_page,
-                                              export_csv, funnel, level_distribution)
+                                              export_csv, funnel, level_distribution,
+                                              percentiles)
 from ...services.decision_reasons import explain_many
 from ...services.errors import InputError
 from ..extensions import session as db
@@ -43,6 +44,7 @@ def candidates():
     return render_template(
         "dashboard/candidates.html", f=f, page=page, error=error, assessments=assessments,
         why=explain_many(db(), [row.attempt for row in page.rows]),
+        pct=percentiles(db(), [row.attempt for row in page.rows]),
         funnel=charts.funnel_chart(funnel(db(), org_id, f)),
         levels_chart=charts.level_chart(level_distribution(db(), org_id, f)),
         outcomes=OUTCOMES, levels=CEFR_LEVELS, statuses=CANDIDATE_STATUSES, flags=FLAGS,

@@ -11,6 +11,7 @@ from ...db.models import (CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote,
                           User)
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
 from ...services import add_note, integrity, record_review, set_candidate_status
+from ...services.dashboard_candidates import percentiles
 from ...services.decision_reasons import explain_many
 from ...services.erasure import erase_candidate
 from ...services.errors import InputError, NotFound, ServiceError
@@ -60,6 +61,7 @@ def detail_context(attempt: Attempt) -> dict:
                           .order_by(Attempt.id.desc())).all()
     return {"attempt": attempt, "candidate": attempt.candidate,
             "why": explain_many(db(), [attempt])[attempt.id],
+            "percentile": percentiles(db(), [attempt]).get(attempt.id),
             "answers": [_answer_view(a, jobs) for a in attempt.answers],
             "reviews": reviews, "notes": notes, "people": people, "others": others,
             "levels": CEFR_LEVELS, "outcomes": OUTCOMES, "statuses": CANDIDATE_STATUSES}

@@ -156,6 +156,7 @@ def test_candidate_table_filters_and_charts(as_role, scored):
     client = as_role("viewer")
     page = _text(client.get("/dashboard/candidates"))
     assert "2 results" in page and "Wanda Weak" in page
+    assert "percentile 100" in page and "percentile 0" in page  # beside each level
     assert page.count("<svg") == 2 and 'role="img"' in page
     assert "Candidates at each stage: Invited 2, Started 2, Submitted 2, Pass 1" in page
     filtered = _text(client.get("/dashboard/candidates?decision=not_yet"))
