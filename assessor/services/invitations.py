@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,11 +21,22 @@ from .security import hash_token, new_token
 MAX_BULK_ROWS = 5000
 
 
+def normalise_email(raw: str) -> str:
+    """A deliverable-looking address, lower-cased; :class:`InputError` with
+    the reason otherwise. No DNS lookup: the domain is checked for form only
+    (a lookup per row would make a 5000-row upload wait on the network)."""
+    raw = (raw or "").strip()
+    try:
+        valid = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InputError(f"not an email address: {raw[:320]!r} ({exc})") from exc
+    if len(valid.normalized) > 320:
+        raise InputError("the email address is longer than 320 characters")
+    return valid.normalized.lower()
+
+
 def _candidate(session: Session, org_id: int, email: str, name: str) -> Candidate:
-    email = (email or "").strip().lower()
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or " " in email or len(email) > 320:
-        raise InputError(f"not an email address: {email!r}")
+    email = normalise_email(email)
     candidate = session.scalar(select(Candidate).where(Candidate.org_id == org_id,
                                                        Candidate.email == email))
     if candidate is None:
@@ -53,13 +65,30 @@ def check_retake(session: Session, assessment: Assessment, candidate: Candidate,
                            "cool-down", "cooldown")
 
 
+def check_duplicate(session: Session, assessment: Assessment, candidate: Candidate,
+                    now: datetime) -> None:
+    """Raise :class:`Conflict` ``already_invited`` while the candidate holds
+    an open link to this assessment (not used, revoked or expired): a second
+    one is most often a slip, and would be a second email. A retake, after
+    the first link was used, is the retake policy's business instead."""
+    open_link = session.scalar(select(Invitation.id).where(
+        Invitation.assessment_id == assessment.id, Invitation.candidate_id == candidate.id,
+        Invitation.used_at.is_(None), Invitation.revoked_at.is_(None),
+        Invitation.expires_at > now).limit(1))
+    if open_link is not None:
+        raise Conflict(f"{candidate.email} already has an open invitation to this assessment; "
+                       "confirm to send another", "already_invited")
+
+
 def invite(session: Session, user: User, assessment: Assessment, email: str, name: str = "",
            *, days: int = 14, now: datetime | None = None,
-           public_url: str | None = None) -> tuple[Invitation, str]:
+           public_url: str | None = None, allow_duplicate: bool = True) -> tuple[Invitation, str]:
     """A new invitation; returns it and the token in clear (shown once only).
 
     With ``public_url`` (the service's links' base), its email goes into the
     outbox in this same transaction; the caller enqueues it after commit.
+    ``allow_duplicate=False`` (what recruiters' requests pass until they
+    confirm) refuses a second open link, see :func:`check_duplicate`.
     """
     now = now or utcnow()
     if assessment.archived:
@@ -68,6 +97,8 @@ def invite(session: Session, user: User, assessment: Assessment, email: str, nam
         raise InputError("expires_in_days must be between 1 and 365")
     candidate = _candidate(session, assessment.org_id, email, name)
     check_retake(session, assessment, candidate, now)
+    if not allow_duplicate:
+        check_duplicate(session, assessment, candidate, now)
     token = new_token()
     invitation = Invitation(assessment_id=assessment.id, candidate_id=candidate.id,
                             token_hash=hash_token(token), expires_at=now + timedelta(days=int(days)),
@@ -88,7 +119,8 @@ class BulkReport:
 
 
 def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *,
-               days: int = 14, public_url: str | None = None) -> BulkReport:
+               days: int = 14, public_url: str | None = None,
+               allow_duplicate: bool = True) -> BulkReport:
     """Invite every row of a CSV with an ``email`` column (``name`` optional).
 
     Each row is independent: a bad row is reported with its line number and
@@ -103,14 +135,15 @@ def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *
         raise InputError("the CSV needs a header row with an 'email' column")
     report = BulkReport()
     try:
-        _invite_rows(session, user, assessment, reader, report, days, public_url)
+        _invite_rows(session, user, assessment, reader, report,
+                     dict(days=days, public_url=public_url, allow_duplicate=allow_duplicate))
     except csv.Error as exc:
         raise InputError(f"the CSV is malformed near line {reader.line_num}: {exc}") from exc
     return report
 
 
 def _invite_rows(session: Session, user: User, assessment: Assessment, reader: csv.DictReader,
-                 report: BulkReport, days: int, public_url: str | None) -> None:
+                 report: BulkReport, options: dict[str, Any]) -> None:
     for line, row in enumerate(reader, start=2):
         if line - 1 > MAX_BULK_ROWS:
             raise InputError(f"at most {MAX_BULK_ROWS} rows per upload")
@@ -119,8 +152,7 @@ def _invite_rows(session: Session, user: User, assessment: Assessment, reader: c
         try:
             with session.begin_nested():
                 invitation, token = invite(session, user, assessment, row.get("email", ""),
-                                           row.get("name", ""), days=days,
-                                           public_url=public_url)
+                                           row.get("name", ""), **options)
         except (InputError, Conflict) as exc:
             report.errors.append({"line": line, "email": row.get("email", ""),
                                   "code": exc.code, "message": str(exc)})

@@ -84,7 +84,9 @@ op("post", "/api/v1/assessments/{assessment_id}/invitations",
    body="InvitationInput", responses={"201": "Invitation"})
 op("post", "/api/v1/assessments/{assessment_id}/invitations/bulk",
    "Invite from a CSV (columns email, name); per-row error report", R,
-   params=[p("assessment_id"), q("expires_in_days", t("integer", minimum=1, maximum=365))],
+   params=[p("assessment_id"), q("expires_in_days", t("integer", minimum=1, maximum=365)),
+           q("confirm", t("string", enum=["true", "false", "1", "0"]),
+             "invite again emails that hold an open invitation (else an already_invited row)")],
    body="csv", content_type="text/csv", responses={"200": "BulkReport"})
 op("post", "/api/v1/invitations/{invitation_id}/revoke", "Revoke an invitation", R,
    params=[p("invitation_id")], responses={"200": "Invitation"})

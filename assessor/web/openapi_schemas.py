@@ -118,7 +118,10 @@ SCHEMAS: dict[str, Any] = {
                           "last_error": t(S, nullable=True), "sent_at": DTN},
                          ["id", "status", "attempts"]),
     "InvitationInput": obj({"email": t(S, format="email"), "name": t(S),
-                            "expires_in_days": t(I, minimum=1, maximum=365)}, ["email"]),
+                            "expires_in_days": t(I, minimum=1, maximum=365),
+                            # Without it, an open invitation of the same
+                            # email answers 409 already_invited.
+                            "confirm": t(B)}, ["email"]),
     "BulkReport": obj({
         "created": arr(obj({"line": t(I), "email": t(S), "invitation_id": ID, "token": t(S),
                             "url": t(S)})),

@@ -30,14 +30,14 @@ def _link(token: str) -> str:
 
 
 def _page(assessment: Assessment, *, created=None, errors=None, error=None, form=None,
-          status: int = 200):
+          confirm: bool = False, status: int = 200):
     page_no = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = invitation_rows(db(), assessment, limit=PER_PAGE,
                                   offset=(page_no - 1) * PER_PAGE)
     pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     return render_template("dashboard/invitations.html", assessment=assessment, rows=rows,
                            total=total, page=page_no, pages=pages, created=created or [],
-                           errors=errors or [], error=error, form=form or {},
+                           errors=errors or [], error=error, form=form or {}, confirm=confirm,
                            open=is_open(assessment), default_days=invitation_days()), status
 
 
@@ -59,12 +59,16 @@ def invite_one(assessment_id: int):
         invitation, token = invite(db(), current_user(), assessment,
                                    forms.text("email", 320, required=True, label="Email"),
                                    forms.text("name", 200), days=_days(),
-                                   public_url=public_url())
+                                   public_url=public_url(),
+                                   allow_duplicate=request.form.get("confirm") == "1")
         db().commit()
         send_emails([invitation.id])
     except (InputError, ServiceError) as exc:
         db().rollback()
-        return _page(assessment, error=str(exc), form=request.form, status=422)
+        # An open link already: the page asks, and the form comes back confirmed.
+        confirm = getattr(exc, "code", "") == "already_invited"
+        return _page(assessment, error=str(exc), form=request.form, confirm=confirm,
+                     status=409 if confirm else 422)
     created = [{"email": invitation.candidate.email, "name": invitation.candidate.name,
                 "url": _link(token), "expires_at": invitation.expires_at}]
     return _page(assessment, created=created)
@@ -92,7 +96,8 @@ def invite_bulk(assessment_id: int):
     user = current_user()
     try:
         report = invite_csv(db(), user, assessment, _csv_upload(), days=_days(),
-                            public_url=public_url())
+                            public_url=public_url(),
+                            allow_duplicate=request.form.get("confirm") == "1")
         audit(db(), actor_of(user), "invitation.bulk", org_id=assessment.org_id,
               target=assessment, details={"created": len(report.created),
                                           "errors": len(report.errors)})

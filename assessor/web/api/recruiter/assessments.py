@@ -113,11 +113,13 @@ def list_invitations(assessment_id: int):
 def new_invitation(assessment_id: int):
     assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
     data = json_body()
-    check_types(data, {"email": str, "name": str, "expires_in_days": int})
+    check_types(data, {"email": str, "name": str, "expires_in_days": int, "confirm": bool})
     invitation, token = invite(session(), current_user(), assessment, data.get("email") or "",
                                data.get("name") or "",
                                days=invitation_days() if data.get("expires_in_days") is None
-                               else data["expires_in_days"], public_url=_public_url())
+                               else data["expires_in_days"], public_url=_public_url(),
+                               # An open link already? 409 already_invited until confirmed.
+                               allow_duplicate=bool(data.get("confirm")))
     session().commit()
     send_emails([invitation.id])
     return jsonify(ser.invitation(invitation, token, _public_url())), 201
@@ -140,8 +142,11 @@ def _csv_text() -> str:
 def bulk_invitations(assessment_id: int):
     assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
     days = int_arg("expires_in_days", invitation_days(), 1, 365)
+    confirm = request.args.get("confirm", "false")
+    if confirm not in ("1", "0", "true", "false"):
+        raise InputError("confirm must be true or false")
     report = invite_csv(session(), current_user(), assessment, _csv_text(), days=days,
-                        public_url=_public_url())
+                        public_url=_public_url(), allow_duplicate=confirm in ("1", "true"))
     audit(session(), actor_of(current_user()), "invitation.bulk", org_id=assessment.org_id,
           target=assessment, details={"created": len(report.created),
                                       "errors": len(report.errors)})
