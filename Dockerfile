@@ -16,10 +16,9 @@ WORKDIR /app
 COPY pyproject.toml README.md LICENSE ./
 COPY assessor/__init__.py assessor/__init__.py
 RUN pip install --no-compile -e . && pip uninstall -y assessor
-# The code reads migrations/ and models/ beside the package (paths relative to
-# the source tree), hence an editable install of the whole tree.
+# The code reads models/ beside the package (a path relative to the source
+# tree), hence an editable install of the whole tree; migrations are in the package.
 COPY assessor assessor
-COPY migrations migrations
 COPY models models
 COPY deploy/gunicorn.conf.py deploy/gunicorn.conf.py
 RUN pip install --no-compile --no-deps -e . \

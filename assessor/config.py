@@ -17,6 +17,15 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _packaged_model() -> Path | None:
+    """The wheel's copy of the default model (setup.py puts it there), when
+    the checkout's models/ is not beside the package; None = the default."""
+    from .scoring.levelmodel import DEFAULT_MODEL
+
+    packaged = Path(__file__).resolve().parent / "packaged" / "level-model.json"
+    return packaged if not DEFAULT_MODEL.is_file() and packaged.is_file() else None
+
+
 class Config:
     """Settings for the service, the worker and the command line."""
 
@@ -30,7 +39,7 @@ class Config:
         self.MAX_ANSWER_CHARS = int(env.get("ASSESSOR_MAX_ANSWER_CHARS", "20000"))
         self.MIN_WORDS = int(env.get("ASSESSOR_MIN_WORDS", "20"))
         model = env.get("ASSESSOR_MODEL_PATH")
-        self.MODEL_PATH = Path(model) if model else None
+        self.MODEL_PATH = Path(model) if model else _packaged_model()
         profiles = env.get("ASSESSOR_PROFILES_PATH")
         self.PROFILES_PATH = Path(profiles) if profiles else None
         self.SHARED_DIR = Path(env.get("ASSESSOR_SHARED_DIR", "../shared"))

@@ -1,5 +1,8 @@
-"""Run the Alembic migrations in ``migrations/`` programmatically, so that
-``assessor db upgrade`` needs no alembic.ini and no working directory."""
+"""Run the Alembic migrations in ``assessor/migrations/`` programmatically, so
+that ``assessor db upgrade`` needs no alembic.ini and no working directory.
+
+They live inside the package so that an installed wheel carries them.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import ConfigError
 from .base import Database
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def alembic_config(url: str) -> AlembicConfig:
