@@ -51,3 +51,19 @@ def test_timeline_summary_and_blocked_paste(db, queue, fake_score, org, as_role)
     assert "10:00:05 UTC" in page and "(×2)" in page
     assert "Time on task</dt><dd>2.0 min" in page and "Focus losses</dt><dd>2" in page
     assert "faster than a person types" in page
+
+
+def test_a_saved_draft_reads_saved_not_submitted(db, org, as_role):
+    from assessor import services
+    from assessor.db.models import Assessment, User
+
+    with db.transaction() as s:
+        admin = s.query(User).filter_by(email=org.emails["admin"]).one()
+        invitation, _ = services.invite(s, admin, s.get(Assessment, org.assessment_id),
+                                        "draft@example.com", "Dee Draft")
+        attempt, _ = services.start_attempt(s, invitation)
+        save_draft(s, attempt, attempt.assessment.items[0].task_id, "four words of draft")
+        attempt_id = attempt.id
+    page = as_role("viewer").get(f"/dashboard/attempts/{attempt_id}").get_data(as_text=True)
+    assert "Saved, not submitted: a draft of 4 words." in page and "unsaved" not in page
+    assert "No answer written." in page  # the task not touched
