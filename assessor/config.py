@@ -20,10 +20,12 @@ def _bool(value: str | None, default: bool) -> bool:
 def _packaged_model() -> Path | None:
     """The wheel's copy of the default model (setup.py puts it there), when
     the checkout's models/ is not beside the package; None = the default."""
-    from .scoring.levelmodel import DEFAULT_MODEL
-
-    packaged = Path(__file__).resolve().parent / "packaged" / "level-model.json"
-    return packaged if not DEFAULT_MODEL.is_file() and packaged.is_file() else None
+    here = Path(__file__).resolve().parent
+    # scoring.levelmodel.DEFAULT_MODEL, spelled out: importing it would load
+    # spaCy into every process that reads its settings (2 s).
+    checkout = here.parent / "models" / "level-model.json"
+    packaged = here / "packaged" / "level-model.json"
+    return packaged if not checkout.is_file() and packaged.is_file() else None
 
 
 class Config:
@@ -54,6 +56,17 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.RQ_QUEUE = env.get("ASSESSOR_QUEUE", "assessor")
         self.SECRET_KEY = env.get("SECRET_KEY") or None
+        # production: the web app refuses to start without SECRET_KEY (a random
+        # key per process signs each worker's sessions differently).
+        # deploy/gunicorn.conf.py makes production the default under gunicorn.
+        self.ENV = (env.get("ASSESSOR_ENV") or "development").strip().lower()
+        if self.ENV not in ("development", "production"):
+            raise ConfigError(f"ASSESSOR_ENV must be development or production, not {self.ENV!r}")
+        # gunicorn's processes (deploy/gunicorn.conf.py): not the host's core
+        # count, which in a container is the whole machine's.
+        self.WEB_CONCURRENCY = int(env.get("WEB_CONCURRENCY", "2"))
+        if not 1 <= self.WEB_CONCURRENCY <= 64:
+            raise ConfigError(f"WEB_CONCURRENCY must be 1–64, not {self.WEB_CONCURRENCY}")
         self.MAX_CONTENT_LENGTH = int(env.get("ASSESSOR_MAX_REQUEST_BYTES", str(1024 * 1024)))
         self.PUBLIC_URL = env.get("ASSESSOR_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         self.EMBEDDED_WORKER = _bool(env.get("ASSESSOR_EMBEDDED_WORKER"), True)

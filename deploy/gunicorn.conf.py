@@ -8,7 +8,7 @@ Override any of these without editing the file with gunicorn's own
 Sizing: web requests are short (pages, JSON, database reads and writes);
 scoring does not run here when ``REDIS_URL`` is set, it runs in ``assessor
 worker``. So the web tier is I/O-bound: a few processes with several threads
-each. Rule of thumb: ``workers`` = CPU cores of the container (at least 2,
+each. Rule of thumb: ``WEB_CONCURRENCY`` = CPU cores of the container (at least 2,
 so one slow request never blocks all), ``threads`` = 4; each process holds
 ~150 MB (Flask, SQLAlchemy, the spaCy model is loaded only if the process
 scores). Each thread can hold one database connection: keep
@@ -17,17 +17,23 @@ default) minus the scoring workers.
 """
 from __future__ import annotations
 
-import multiprocessing
+import os
 import shutil
 from pathlib import Path
 
-from assessor.config import Config
+# Under gunicorn the app is in production unless told otherwise: it then
+# refuses to start without SECRET_KEY. Set before the workers build the app.
+os.environ.setdefault("ASSESSOR_ENV", "production")
+
+from assessor.config import Config  # noqa: E402
 
 _config = Config()
 
 bind = "0.0.0.0:8000"
 worker_class = "gthread"
-workers = max(2, multiprocessing.cpu_count())
+# WEB_CONCURRENCY (default 2), not the core count: in a container that is
+# the host's, and 64 processes of 150 MB each would not fit.
+workers = _config.WEB_CONCURRENCY
 threads = 4
 # A request that takes a minute is stuck (scoring is not done in requests).
 timeout = 60

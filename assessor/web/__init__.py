@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from ..config import Config
+from ..errors import ConfigError
 from .errors import register_error_handlers
 from .jsonio import StrictJSONProvider
 from ..observability import Observability
@@ -68,6 +69,10 @@ def create_app(config: Config | None = None, *, start_worker: bool = True,
     environment; ``start_worker=False`` skips the embedded worker thread and
     ``blueprints=False`` the views (one-off commands need neither)."""
     config = config or Config()
+    if config.ENV == "production" and not config.SECRET_KEY:
+        raise ConfigError("SECRET_KEY is required in production (ASSESSOR_ENV=production, the "
+                          "default under gunicorn): without it each process signs sessions with "
+                          "its own random key and recruiters are signed out between requests")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_mapping(
         ASSESSOR_CONFIG=config,
