@@ -97,6 +97,10 @@ class Config:
         self.SMTP_TIMEOUT = float(env.get("SMTP_TIMEOUT", "10"))
         self.EMAIL_MAX_ATTEMPTS = int(env.get("ASSESSOR_EMAIL_MAX_ATTEMPTS", "6"))
         self.EMAIL_BACKOFF_SECONDS = float(env.get("ASSESSOR_EMAIL_BACKOFF", "30"))
+        # A reminder this many days before an unused link expires; 0 = none.
+        self.REMINDER_DAYS = int(env.get("ASSESSOR_REMINDER_DAYS", "2"))
+        if not 0 <= self.REMINDER_DAYS <= 364:
+            raise ConfigError(f"ASSESSOR_REMINDER_DAYS must be 0–364, not {self.REMINDER_DAYS}")
 
     def _webhook_settings(self, env) -> None:
         self.WEBHOOK_TIMEOUT = float(env.get("ASSESSOR_WEBHOOK_TIMEOUT", "5"))

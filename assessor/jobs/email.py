@@ -46,8 +46,18 @@ def _claim(ctx: JobContext, message_id: int) -> dict[str, Any] | None:
         if not claimed:
             return None
         m = session.get(OutboxMessage, message_id)
+        if m.kind == "reminder" and not _still_open(m.invitation, now):
+            m.status, m.next_attempt_at = "cancelled", None
+            m.body = LINK.sub("/take/[link removed]", m.body)
+            return None
         return {"to": m.to_addr, "subject": m.subject, "body": m.body, "attempts": m.attempts,
                 "id": m.id}
+
+
+def _still_open(invitation, now) -> bool:
+    """A reminder is for a link nobody has used, revoked or let run out."""
+    return (invitation is not None and invitation.used_at is None
+            and invitation.revoked_at is None and invitation.expires_at > now)
 
 
 def _compose(ctx: JobContext, claim: dict[str, Any]) -> EmailMessage:

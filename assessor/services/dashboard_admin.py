@@ -120,7 +120,8 @@ def invitation_rows(session: Session, assessment: Assessment, *, limit: int = 50
 
 
 def resend(session: Session, user: User, invitation: Invitation,
-           days: int = 14, public_url: str | None = None) -> tuple[Invitation, str]:
+           days: int = 14, public_url: str | None = None,
+           remind_days: int = 0) -> tuple[Invitation, str]:
     """A fresh link for a candidate whose link was lost or ran out: only the
     hash of a token is stored, so the old link cannot be shown again; it is
     revoked and a new one issued."""
@@ -131,7 +132,8 @@ def resend(session: Session, user: User, invitation: Invitation,
                        "already_started")
     revoke(session, user, invitation)
     new, token = invite(session, user, invitation.assessment, invitation.candidate.email,
-                        invitation.candidate.name, days=days, public_url=public_url)
+                        invitation.candidate.name, days=days, public_url=public_url,
+                        remind_days=remind_days)
     audit(session, actor_of(user), "invitation.resend", org_id=user.org_id, target=new,
           details={"replaces": invitation.id})
     return new, token

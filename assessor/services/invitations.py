@@ -82,7 +82,8 @@ def check_duplicate(session: Session, assessment: Assessment, candidate: Candida
 
 def invite(session: Session, user: User, assessment: Assessment, email: str, name: str = "",
            *, days: int = 14, now: datetime | None = None,
-           public_url: str | None = None, allow_duplicate: bool = True) -> tuple[Invitation, str]:
+           public_url: str | None = None, remind_days: int = 0,
+           allow_duplicate: bool = True) -> tuple[Invitation, str]:
     """A new invitation; returns it and the token in clear (shown once only).
 
     With ``public_url`` (the service's links' base), its email goes into the
@@ -108,7 +109,7 @@ def invite(session: Session, user: User, assessment: Assessment, email: str, nam
     audit(session, actor_of(user), "invitation.create", org_id=assessment.org_id,
           target=invitation, details={"candidate_id": candidate.id, "assessment_id": assessment.id})
     if public_url is not None:
-        queue_invitation(session, invitation, token, public_url)
+        queue_invitation(session, invitation, token, public_url, remind_days)
     return invitation, token
 
 
@@ -119,7 +120,7 @@ class BulkReport:
 
 
 def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *,
-               days: int = 14, public_url: str | None = None,
+               days: int = 14, public_url: str | None = None, remind_days: int = 0,
                allow_duplicate: bool = True) -> BulkReport:
     """Invite every row of a CSV with an ``email`` column (``name`` optional).
 
@@ -136,7 +137,8 @@ def invite_csv(session: Session, user: User, assessment: Assessment, raw: str, *
     report = BulkReport()
     try:
         _invite_rows(session, user, assessment, reader, report,
-                     dict(days=days, public_url=public_url, allow_duplicate=allow_duplicate))
+                     dict(days=days, public_url=public_url, remind_days=remind_days,
+                          allow_duplicate=allow_duplicate))
     except csv.Error as exc:
         raise InputError(f"the CSV is malformed near line {reader.line_num}: {exc}") from exc
     return report

@@ -5,6 +5,7 @@ Sending is :mod:`assessor.jobs.email`; the request that commits enqueues it.
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from string import Template
 
 from sqlalchemy import select
@@ -20,6 +21,11 @@ DEFAULTS = {
         "$employer invites you to take \"$assessment\", a short English writing assessment.\n\n"
         "Open this link to start (it works once, until $expires):\n$link\n\n"
         "Good luck,\n$employer\n"),
+    "reminder": (
+        "Reminder: your $employer writing assessment link expires on $expires",
+        "Hello $name,\n\n"
+        "Your link to \"$assessment\" from $employer has not been used yet and expires on "
+        "$expires.\n\nOpen it here:\n$link\n\n$employer\n"),
 }
 
 
@@ -44,22 +50,37 @@ def set_template(session: Session, org_id: int, kind: str, subject: str, body: s
 
 
 def queue_invitation(session: Session, invitation: Invitation, token: str,
-                     public_url: str) -> OutboxMessage:
-    """The invitation email, written in the invitation's transaction."""
+                     public_url: str, remind_days: int = 0) -> OutboxMessage:
+    """The invitation email, written in the invitation's transaction, and
+    with ``remind_days`` a reminder due that many days before expiry.
+
+    The reminder is written now because only now is the link known (the
+    database keeps a hash of the token); it is cancelled when sent for an
+    invitation already used, revoked or expired.
+    """
+    message = _compose(session, invitation, token, public_url, "invitation", utcnow())
+    due = invitation.expires_at - timedelta(days=remind_days)
+    if remind_days and due > utcnow() + timedelta(hours=1):
+        _compose(session, invitation, token, public_url, "reminder", due)
+    return message
+
+
+def _compose(session: Session, invitation: Invitation, token: str, public_url: str, kind: str,
+             due: datetime) -> OutboxMessage:
     org = session.get(Organisation, invitation.assessment.org_id)
-    subject, body = _template(session, org.id, "invitation")
+    subject, body = _template(session, org.id, kind)
     # safe_substitute: a recruiter's typo ($nmae) stays visible text, never a 500.
     values = {"employer": org.name, "name": invitation.candidate.name or "there",
               "assessment": invitation.assessment.title,
               "link": f"{public_url}/take/{token}",
               "expires": invitation.expires_at.strftime("%d %B %Y %H:%M UTC")}
     message = OutboxMessage(
-        org_id=org.id, invitation_id=invitation.id, kind="invitation",
+        org_id=org.id, invitation_id=invitation.id, kind=kind,
         to_addr=invitation.candidate.email,
         # A header cannot carry a line break (header injection).
         subject=" ".join(Template(subject).safe_substitute(values).split())[:300],
         body=Template(body).safe_substitute(values), status="pending", attempts=0,
-        next_attempt_at=utcnow())
+        next_attempt_at=due)
     session.add(message)
     session.flush()
     return message
@@ -80,9 +101,12 @@ def org_messages(session: Session, org_id: int, *, limit: int = 200) -> list[Out
                                 .order_by(OutboxMessage.id.desc()).limit(limit)))
 
 
-def pending_for(session: Session, invitation_ids: list[int]) -> list[int]:
-    """Pending messages of these invitations: what a request enqueues after its commit."""
+def pending_for(session: Session, invitation_ids: list[int]) -> list[tuple[int, float]]:
+    """Pending messages of these invitations with the seconds until each is
+    due: what a request enqueues after its commit."""
     if not invitation_ids:
         return []
-    return list(session.scalars(select(OutboxMessage.id).where(
-        OutboxMessage.invitation_id.in_(invitation_ids), OutboxMessage.status == "pending")))
+    now = utcnow()
+    rows = session.execute(select(OutboxMessage.id, OutboxMessage.next_attempt_at).where(
+        OutboxMessage.invitation_id.in_(invitation_ids), OutboxMessage.status == "pending"))
+    return [(i, max((due - now).total_seconds(), 0) if due else 0) for i, due in rows]

@@ -57,8 +57,14 @@ def send_emails(invitation_ids: list[int]) -> None:
 
     if not current_app.config["ASSESSOR_CONFIG"].SMTP_HOST:
         return
-    for message_id in pending_for(session(), invitation_ids):
-        queue().enqueue_email(message_id)
+    for message_id, delay in pending_for(session(), invitation_ids):
+        queue().enqueue_email(message_id, delay=delay)
+
+
+def mailing() -> dict[str, Any]:
+    """What :func:`assessor.services.invite` needs to queue the emails."""
+    config = current_app.config["ASSESSOR_CONFIG"]
+    return {"public_url": config.PUBLIC_URL, "remind_days": config.REMINDER_DAYS}
 
 
 def public_url() -> str:

@@ -16,7 +16,9 @@ pytest.importorskip("aiosmtpd")
 def smtp_env(port: int) -> dict:
     return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_SECURITY": "none",
             "SMTP_FROM": "hiring@assessor.example", "ASSESSOR_EMAIL_BACKOFF": "0.01",
-            "ASSESSOR_EMAIL_MAX_ATTEMPTS": "3", "SMTP_TIMEOUT": "3"}
+            "ASSESSOR_EMAIL_MAX_ATTEMPTS": "3", "SMTP_TIMEOUT": "3",
+            # Reminders have tests of their own below.
+            "ASSESSOR_REMINDER_DAYS": "0"}
 
 
 @pytest.fixture
@@ -213,3 +215,71 @@ def test_recovery_returns_a_dead_workers_claim_and_resends(app_factory, make_ten
     assert len(recorder.handler.messages) == 1
     with ctx.db.transaction() as s:
         assert s.get(OutboxMessage, message_id).status == "sent"
+
+
+def _make_due(db, kind: str) -> int:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from assessor.db.base import utcnow
+
+    with db.transaction() as s:
+        message_id = s.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == kind))
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                  .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    return message_id
+
+
+def test_a_reminder_is_scheduled_before_expiry_and_sent_when_due(app_factory, make_tenant,
+                                                                  recorder):
+    app = app_factory(**{**smtp_env(recorder.port), "ASSESSOR_REMINDER_DAYS": "2"})
+    client, ctx = app.test_client(), app.extensions["assessor"]["ctx"]
+    tenant = make_tenant(name="Acme BPO", invitations=0)
+    created = client.post(f"/api/v1/assessments/{tenant.assessment_id}/invitations",
+                          headers=tenant.auth(),
+                          json={"email": "late@example.com", "expires_in_days": 5}).json
+    app.extensions["assessor"]["queue"].run_pending(include_delayed=True)
+    assert len(recorder.handler.messages) == 1  # the reminder is not due yet
+    with ctx.db.transaction() as s:
+        reminder = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).one()
+        assert reminder.status == "pending"
+        lead = s.get(m_invitation(), created["id"]).expires_at - reminder.next_attempt_at
+    assert lead.days == 2
+    assert send_email(ctx, _make_due(ctx.db, "reminder")).status == "done"
+    (_, msg) = recorder.handler.messages[-1]
+    assert msg["Subject"].startswith("Reminder: your Acme BPO writing assessment link expires")
+    assert created["url"] in msg.get_content()
+    # The invitation's own email state is still the invitation's, not the reminder's.
+    assert _invitation(client, tenant, created["id"])["email_delivery"]["id"] != reminder.id
+
+
+def test_a_reminder_for_a_used_link_is_cancelled_not_sent(app_factory, make_tenant, recorder):
+    app = app_factory(**{**smtp_env(recorder.port), "ASSESSOR_REMINDER_DAYS": "2"})
+    client, ctx = app.test_client(), app.extensions["assessor"]["ctx"]
+    tenant = make_tenant(invitations=0)
+    created = _invite(client, tenant)
+    app.extensions["assessor"]["queue"].run_pending(include_delayed=True)
+    started = client.post("/api/v1/applicant/attempt",
+                          headers={"X-Invitation-Token": created["token"]})
+    assert started.status_code in (200, 201), started.json
+    message_id = _make_due(ctx.db, "reminder")
+    assert send_email(ctx, message_id).status == "skip"
+    assert len(recorder.handler.messages) == 1
+    with ctx.db.transaction() as s:
+        row = s.get(OutboxMessage, message_id)
+        assert row.status == "cancelled" and created["token"] not in row.body
+
+
+def test_no_reminder_when_turned_off(app_factory, make_tenant):
+    app = app_factory(ASSESSOR_REMINDER_DAYS="0")
+    tenant = make_tenant(invitations=0)
+    _invite(app.test_client(), tenant)
+    with app.extensions["assessor"]["db"].transaction() as s:
+        assert s.scalars(select(OutboxMessage.kind)).all() == ["invitation"]
+
+
+def m_invitation():
+    from assessor.db.models import Invitation
+
+    return Invitation

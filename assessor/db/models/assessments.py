@@ -124,7 +124,9 @@ class Invitation(Base):
 
     @property
     def email(self) -> "OutboxMessage | None":  # noqa: F821
-        return self.emails[-1] if self.emails else None
+        """The invitation email itself (reminders are scheduled beside it)."""
+        sent = [m for m in self.emails if m.kind == "invitation"]
+        return sent[-1] if sent else None
 
 
 class Attempt(Base):

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..base import NEVER_REUSE, Base, UTCDateTime, utcnow
 
-#: pending → sending (claimed by one job) → sent | pending (retry) | failed.
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
-EMAIL_KINDS = ("invitation",)
+#: pending → sending (claimed by one job) → sent | pending (retry) | failed;
+#: a reminder whose invitation was used, revoked or expired → cancelled.
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
+EMAIL_KINDS = ("invitation", "reminder")
 
 
 class OutboxMessage(Base):

@@ -13,7 +13,7 @@ from ...services import invite, invite_csv, owned, revoke
 from ...services.audit import actor_of, audit
 from ...services.dashboard_admin import invitation_rows, is_open, resend
 from ...services.errors import InputError, NotFound, ServiceError
-from ..extensions import invitation_days, public_url, send_emails, session as db
+from ..extensions import invitation_days, mailing, send_emails, session as db
 from . import bp, forms
 from .access import current_user, login_required
 
@@ -59,7 +59,7 @@ def invite_one(assessment_id: int):
         invitation, token = invite(db(), current_user(), assessment,
                                    forms.text("email", 320, required=True, label="Email"),
                                    forms.text("name", 200), days=_days(),
-                                   public_url=public_url(),
+                                   **mailing(),
                                    allow_duplicate=request.form.get("confirm") == "1")
         db().commit()
         send_emails([invitation.id])
@@ -96,7 +96,7 @@ def invite_bulk(assessment_id: int):
     user = current_user()
     try:
         report = invite_csv(db(), user, assessment, _csv_upload(), days=_days(),
-                            public_url=public_url(),
+                            **mailing(),
                             allow_duplicate=request.form.get("confirm") == "1")
         audit(db(), actor_of(user), "invitation.bulk", org_id=assessment.org_id,
               target=assessment, details={"created": len(report.created),
@@ -136,7 +136,7 @@ def resend_invitation(invitation_id: int):
     assessment = invitation.assessment
     try:
         new, token = resend(db(), current_user(), invitation, days=_days(),
-                            public_url=public_url())
+                            **mailing())
         db().commit()
         send_emails([new.id])
     except (InputError, ServiceError) as exc:

@@ -10,7 +10,7 @@ from ....services import create_assessment, invite, invite_csv, owned, revoke, u
 from ....services.audit import actor_of, audit
 from ....services.errors import Conflict, InputError, ServiceError
 from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
-from ...extensions import invitation_days, send_emails, session
+from ...extensions import invitation_days, mailing, send_emails, session
 from .. import serializers as ser
 from . import bp
 
@@ -117,7 +117,7 @@ def new_invitation(assessment_id: int):
     invitation, token = invite(session(), current_user(), assessment, data.get("email") or "",
                                data.get("name") or "",
                                days=invitation_days() if data.get("expires_in_days") is None
-                               else data["expires_in_days"], public_url=_public_url(),
+                               else data["expires_in_days"], **mailing(),
                                # An open link already? 409 already_invited until confirmed.
                                allow_duplicate=bool(data.get("confirm")))
     session().commit()
@@ -146,7 +146,7 @@ def bulk_invitations(assessment_id: int):
     if confirm not in ("1", "0", "true", "false"):
         raise InputError("confirm must be true or false")
     report = invite_csv(session(), current_user(), assessment, _csv_text(), days=days,
-                        public_url=_public_url(), allow_duplicate=confirm in ("1", "true"))
+                        **mailing(), allow_duplicate=confirm in ("1", "true"))
     audit(session(), actor_of(current_user()), "invitation.bulk", org_id=assessment.org_id,
           target=assessment, details={"created": len(report.created),
                                       "errors": len(report.errors)})
