@@ -20,6 +20,7 @@ from ..db.base import utcnow
 from ..db.models import Answer, Job, Score
 from ..errors import InputError
 from ..services.assessments import profile_for
+from ..services.outbox import queue_results_notice
 from ..services.reviews import summarise
 from .context import JobContext, Outcome, backoff
 from .webhooks import create_deliveries
@@ -104,13 +105,16 @@ def score_answer(ctx: JobContext, answer_id: int) -> Outcome:
         return _fail(ctx, answer_id, _describe(exc), retry=True, attempts=work["attempts"])
     observability.observe_scoring(result.to_dict(), time.perf_counter() - started)
     try:
-        deliveries = _store(ctx, answer_id, result.to_dict())
+        deliveries, emails = _store(ctx, answer_id, result.to_dict())
     except Exception as exc:  # noqa: BLE001 - database faults: retry with backoff
         log.warning("storing the score of answer %s failed: %s", answer_id, exc)
         return _fail(ctx, answer_id, _describe(exc), retry=True, attempts=work["attempts"])
     if ctx.queue is not None:
         for delivery_id in deliveries:
             ctx.queue.enqueue_webhook(delivery_id)
+        if ctx.config.SMTP_HOST:
+            for message_id in emails:
+                ctx.queue.enqueue_email(message_id)
     return Outcome("done")
 
 
@@ -118,7 +122,8 @@ def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
 
 
-def _store(ctx: JobContext, answer_id: int, data: dict) -> list[int]:
+def _store(ctx: JobContext, answer_id: int, data: dict) -> tuple[list[int], list[int]]:
+    """Store the score; returns the webhook deliveries and emails to enqueue."""
     now = utcnow()
     decision = data.get("decision") or {}
     with ctx.db.transaction() as session:
@@ -137,15 +142,17 @@ def _store(ctx: JobContext, answer_id: int, data: dict) -> list[int]:
             # Another run stored this version first: that score stands.
             session.rollback()
             _finish(ctx, answer_id, "done", None)
-            return []
+            return [], []
         session.execute(update(Job).where(Job.kind == "score", Job.answer_id == answer_id)
                         .values(status="done", finished_at=now, lease_until=None,
                                 last_error=None, updated_at=now))
-        deliveries = []
+        deliveries, emails = [], []
         if summarise(answer.attempt):
             deliveries = create_deliveries(session, answer.attempt, "score.ready")
+            notice = queue_results_notice(session, answer.attempt, ctx.config.PUBLIC_URL)
+            emails = [notice.id] if notice is not None else []
         session.flush()
-        return [d.id for d in deliveries]
+        return [d.id for d in deliveries], emails
 
 
 def _finish(ctx: JobContext, answer_id: int, status: str, error: str | None) -> None:

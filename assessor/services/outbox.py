@@ -21,6 +21,10 @@ DEFAULTS = {
         "$employer invites you to take \"$assessment\", a short English writing assessment.\n\n"
         "Open this link to start (it works once, until $expires):\n$link\n\n"
         "Good luck,\n$employer\n"),
+    "results": (
+        "Results ready: $name, $assessment",
+        "Hello,\n\nThe answers of $name ($email) to \"$assessment\" are scored: "
+        "$cefr, decision: $decision.\n\nSee them here:\n$link\n\n— assessor for $employer\n"),
     "reminder": (
         "Reminder: your $employer writing assessment link expires on $expires",
         "Hello $name,\n\n"
@@ -81,6 +85,33 @@ def _compose(session: Session, invitation: Invitation, token: str, public_url: s
         subject=" ".join(Template(subject).safe_substitute(values).split())[:300],
         body=Template(body).safe_substitute(values), status="pending", attempts=0,
         next_attempt_at=due)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def queue_results_notice(session: Session, attempt, public_url: str) -> OutboxMessage | None:
+    """A notice to the recruiter who sent the invitation once the attempt's
+    answers are all scored (their account still active); the scoring job
+    that commits it enqueues it."""
+    from ..db.models import User
+
+    inviter = session.get(User, attempt.invitation.created_by) \
+        if attempt.invitation.created_by else None
+    if inviter is None or not inviter.active:
+        return None
+    org = session.get(Organisation, attempt.assessment.org_id)
+    subject, body = _template(session, org.id, "results")
+    values = {"employer": org.name, "name": attempt.candidate.name or attempt.candidate.email,
+              "email": attempt.candidate.email, "assessment": attempt.assessment.title,
+              "cefr": attempt.final_cefr or "no level",
+              "decision": (attempt.final_decision or "pending").replace("_", " "),
+              "link": f"{public_url}/dashboard/attempts/{attempt.id}"}
+    message = OutboxMessage(
+        org_id=org.id, invitation_id=attempt.invitation_id, kind="results", to_addr=inviter.email,
+        subject=" ".join(Template(subject).safe_substitute(values).split())[:300],
+        body=Template(body).safe_substitute(values), status="pending", attempts=0,
+        next_attempt_at=utcnow())
     session.add(message)
     session.flush()
     return message

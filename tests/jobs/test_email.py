@@ -283,3 +283,25 @@ def m_invitation():
     from assessor.db.models import Invitation
 
     return Invitation
+
+
+def test_the_inviting_recruiter_is_told_when_results_are_ready(app_factory, make_tenant,
+                                                               recorder, fake_score):
+    from tests.support.service import SAMPLE, applicant_headers as H
+
+    app = app_factory(**smtp_env(recorder.port))
+    client, queue = app.test_client(), app.extensions["assessor"]["queue"]
+    tenant = make_tenant(name="Acme BPO", invitations=0)
+    created = _invite(client, tenant, email="cand@example.com", name="Cand Idate")
+    token = created["token"]
+    client.post("/api/v1/applicant/attempt", headers=H(token))
+    for task in tenant.task_ids:
+        client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
+                    json={"text": SAMPLE})
+    queue.run_pending(include_delayed=True)
+    notices = [(r, msg) for r, msg in recorder.handler.messages
+               if msg["Subject"].startswith("Results ready")]
+    assert len(notices) == 1
+    (rcpt, msg), = notices
+    assert rcpt[0].startswith("admin") and "Cand Idate" in msg["Subject"]
+    assert "/dashboard/attempts/" in msg.get_content() and "cand@example.com" in msg.get_content()

@@ -13,7 +13,7 @@ from ..base import NEVER_REUSE, Base, UTCDateTime, utcnow
 #: pending → sending (claimed by one job) → sent | pending (retry) | failed;
 #: a reminder whose invitation was used, revoked or expired → cancelled.
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
-EMAIL_KINDS = ("invitation", "reminder")
+EMAIL_KINDS = ("invitation", "reminder", "results")
 
 
 class OutboxMessage(Base):
