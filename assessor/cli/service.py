@@ -109,7 +109,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     config = app.config["ASSESSOR_CONFIG"]
     base = args.base_url or config.PUBLIC_URL
     with _db(app).transaction() as session:
-        info = load_demo(session)
+        info = load_demo(session, public_url=base)
     print("Demo loaded: organisation 'Demo BPO'")
     print(f"  recruiter login: {info.email} / {info.password}")
     print(f"  recruiter API token: {info.api_token}")

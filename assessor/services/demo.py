@@ -65,7 +65,8 @@ def _assessment(session: Session, user: User, spec: dict[str, Any]) -> Assessmen
 
 
 def _fresh_invitations(session: Session, user: User, assessment: Assessment,
-                       people: list[dict[str, str]]) -> list[tuple[str, str]]:
+                       people: list[dict[str, str]],
+                       public_url: str | None) -> list[tuple[str, str]]:
     out = []
     for person in people:
         old = session.scalars(select(Invitation).join(Candidate).where(
@@ -75,7 +76,8 @@ def _fresh_invitations(session: Session, user: User, assessment: Assessment,
             invitation.revoked_at = utcnow()
         if _has_attempt(session, assessment, person["email"]):
             continue
-        _, token = invite(session, user, assessment, person["email"], person["name"])
+        _, token = invite(session, user, assessment, person["email"], person["name"],
+                          public_url=public_url)
         out.append((person["email"], token))
     return out
 
@@ -99,7 +101,9 @@ def _sample_submission(session: Session, user: User, assessment: Assessment,
     return ids
 
 
-def load_demo(session: Session) -> DemoInfo:
+def load_demo(session: Session, public_url: str | None = None) -> DemoInfo:
+    """With ``public_url`` the demo invitations' emails go into the outbox,
+    so the dashboard's Outbox shows what would be sent."""
     spec = load_spec()
     org, user = _org_and_user(session, spec)
     for old in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
@@ -108,7 +112,7 @@ def load_demo(session: Session) -> DemoInfo:
         old.revoked_at = utcnow()
     _, token = create_api_token(session, user, "demo")
     assessment = _assessment(session, user, spec)
-    invitations = _fresh_invitations(session, user, assessment, spec["invitations"])
+    invitations = _fresh_invitations(session, user, assessment, spec["invitations"], public_url)
     submitted = _sample_submission(session, user, assessment, spec["sample_submission"])
     return DemoInfo(org_id=org.id, email=user.email, password=spec["recruiter"]["password"],
                     api_token=token, assessment_id=assessment.id, invitations=invitations,
