@@ -89,6 +89,8 @@ def test_whole_flow_with_autosave_resume_submit_and_feedback(live, employer, pag
     shoot(page, "07-feedback")
     page.get_by_role("link", name="See your progress across attempts").click()
     expect(page.locator("svg.progress-chart")).to_be_visible()
+    # On a phone the attempts table fits: no column is cut off behind a sideways scroll.
+    assert page.evaluate("(w => w.scrollWidth <= w.clientWidth)(document.querySelector('.table-wrap'))")
     shoot(page, "08-progress")
 
     # The used link now leads to the confirmation, never back into the test.
