@@ -48,6 +48,8 @@ class Explanation:
     review: list[str] = field(default_factory=list)
     overridden: bool = False
     computed: str | None = None
+    #: The attempt still waits for a person (an unrated answer too).
+    needs_review: bool = False
     #: The recruiter's words; for the dashboard and the API only.
     override_reason: str | None = None
 
@@ -115,7 +117,7 @@ def explain_results(status: str, computed: str | None, final: str | None, needs_
     if final is None:
         reasons, review = review, []
     out = Explanation(state, LABELS[state], _dedupe(reasons), _dedupe(review) if needs_review else [],
-                      computed=computed)
+                      computed=computed, needs_review=needs_review)
     if final is not None and final != computed:
         out.overridden, out.override_reason = True, override_reason
         was = LABELS.get(computed or "pending", computed)

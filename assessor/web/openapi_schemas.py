@@ -138,7 +138,7 @@ SCHEMAS: dict[str, Any] = {
     # The same plain-words account the dashboard and the feedback page show.
     "DecisionReason": obj({
         "state": t(S), "label": t(S), "summary": t(S), "reasons": arr(t(S)),
-        "review": arr(t(S)), "overridden": t(B), "computed": OUTCOME_N,
+        "review": arr(t(S)), "overridden": t(B), "computed": OUTCOME_N, "needs_review": t(B),
         "override_reason": t(S, True)}, ["state", "label", "summary", "reasons"]),
     "ScoringState": obj({"status": enum((*JOB_STATUSES, "not_submitted")),
                          "attempts": t(I, True), "last_error": t(S, True)}, ["status"]),

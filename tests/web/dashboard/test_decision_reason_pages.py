@@ -41,6 +41,7 @@ def test_list_shows_the_reason_and_the_real_state(as_role, people):
     assert "length rule" in page  # the stand-in scorer's reason for "not yet"
     table = page[page.index("<table"):]
     assert ">scored<" not in table and ">Pending<" not in table
+    assert table.count("badge-review") == 1  # the unrated one still waits for a person
 
 
 def test_override_is_marked_and_explained_everywhere(db, as_role, people):
