@@ -23,6 +23,45 @@ def test_no_module_of_the_core_imports_the_web_stack():
     assert offenders == []
 
 
+LAYERS_ABOVE = ("assessor.db", "assessor.services", "assessor.web", "assessor.jobs", "assessor.cli")
+#: Training needs these; scoring runs the neural detector in ONNX Runtime.
+TRAINING_ONLY = ("torch", "transformers", "onnx", "sklearn", "scipy")
+
+
+def _imports(path: pathlib.Path):
+    """Every module a file imports, relative imports resolved to absolute names."""
+    package = ("assessor." + ".".join(path.relative_to(CORE.parent).with_suffix("").parts[:-1])).rstrip(".")
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                yield node.module or ""
+                continue
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            stem = ".".join(base + ([node.module] if node.module else []))
+            yield stem
+            yield from (f"{stem}.{a.name}" for a in node.names)
+
+
+def test_no_module_of_the_core_imports_a_layer_above_it_even_relatively():
+    offenders = [f"{p.relative_to(CORE)}: {name}" for p in CORE.rglob("*.py") for name in _imports(p)
+                 if name.startswith(LAYERS_ABOVE)]
+    assert offenders == []
+
+
+def test_the_resolver_sees_a_relative_import_of_the_database(monkeypatch):
+    fake = CORE / "engines" / "_purity_probe.py"
+    monkeypatch.setattr(pathlib.Path, "read_text", lambda self, encoding=None: "from ...db import base\n")
+    assert "assessor.db" in set(_imports(fake))
+
+
+def test_scoring_never_imports_the_training_stack():
+    offenders = [f"{p.relative_to(CORE)}: {name}" for p in CORE.rglob("*.py") for name in _imports(p)
+                 if name.split(".")[0] in TRAINING_ONLY]
+    assert offenders == []
+
+
 def test_scoring_runs_without_flask_loaded():
     code = ("import sys; from assessor.scoring import score; "
             "r = score('I have worked in a call centre for two years and I enjoy helping customers "
