@@ -8,24 +8,13 @@ import os
 from pathlib import Path
 
 from .errors import ConfigError
-from .scoring.settings import ScoringSettings
+from .scoring.settings import ScoringSettings, packaged_model
 
 
 def _bool(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
-
-
-def _packaged_model() -> Path | None:
-    """The wheel's copy of the default model (setup.py puts it there), when
-    the checkout's models/ is not beside the package; None = the default."""
-    here = Path(__file__).resolve().parent
-    # scoring.levelmodel.DEFAULT_MODEL, spelled out: importing it would load
-    # spaCy into every process that reads its settings (2 s).
-    checkout = here.parent / "models" / "level-model.json"
-    packaged = here / "packaged" / "level-model.json"
-    return packaged if not checkout.is_file() and packaged.is_file() else None
 
 
 class Config:
@@ -41,7 +30,7 @@ class Config:
         self.MAX_ANSWER_CHARS = int(env.get("ASSESSOR_MAX_ANSWER_CHARS", "20000"))
         self.MIN_WORDS = int(env.get("ASSESSOR_MIN_WORDS", "20"))
         model = env.get("ASSESSOR_MODEL_PATH")
-        self.MODEL_PATH = Path(model) if model else _packaged_model()
+        self.MODEL_PATH = Path(model) if model else packaged_model()
         profiles = env.get("ASSESSOR_PROFILES_PATH")
         self.PROFILES_PATH = Path(profiles) if profiles else None
         self.SHARED_DIR = Path(env.get("ASSESSOR_SHARED_DIR", "../shared"))

@@ -16,14 +16,10 @@ from pathlib import Path
 
 from ..errors import ModelError
 from . import ngrams
+from .settings import DEFAULT_MODEL
 from .trees import Ensemble, parse_ensemble
 
 FORMAT = "assessor-level-model/1"
-_CHECKOUT_MODEL = Path(__file__).resolve().parents[2] / "models" / "level-model.json"
-# An installed wheel has no models/ beside the package; setup.py copies the
-# model into assessor/packaged/ for it.
-_PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "packaged" / "level-model.json"
-DEFAULT_MODEL = _PACKAGED_MODEL if not _CHECKOUT_MODEL.is_file() and _PACKAGED_MODEL.is_file() else _CHECKOUT_MODEL
 
 
 @dataclass(frozen=True)

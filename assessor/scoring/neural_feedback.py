@@ -12,6 +12,7 @@ reads as right becomes the suggestion.
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from dataclasses import dataclass
@@ -71,14 +72,22 @@ def kind(tok: Token) -> str:
     return "word"
 
 
+@functools.cache
+def _irregular_pasts() -> dict[str, frozenset[str]]:
+    """Base form → its irregular past forms (the data maps the other way)."""
+    out: dict[str, set[str]] = {}
+    for past, base in grammar_data().irregular.past_to_base.items():
+        out.setdefault(base, set()).add(past)
+    return {base: frozenset(pasts) for base, pasts in out.items()}
+
+
 def _verb_forms(tok: Token) -> set[str]:
     if tok.lemma_.lower() == "be":
         return {"be", "am", "is", "are", "was", "were", "been", "being"}
     base = tok.lemma_.lower()
-    irregular = grammar_data().irregular
-    past = {p for p, b in irregular.past_to_base.items() if b == base}
-    past = past or {inflect.regular_past(base) or base + "ed"}
-    forms = {base, inflect.third_singular(base), *past, *irregular.participles.get(base, ())}
+    past = _irregular_pasts().get(base) or {inflect.regular_past(base) or base + "ed"}
+    participles = grammar_data().irregular.participles.get(base, ())
+    forms = {base, inflect.third_singular(base), *past, *participles}
     forms.add((base[:-1] if base.endswith("e") and not base.endswith("ee") else base) + "ing")
     return forms
 

@@ -7,6 +7,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+_CHECKOUT_MODEL = Path(__file__).resolve().parents[2] / "models" / "level-model.json"
+# An installed wheel has no models/ beside the package; setup.py copies the
+# model into assessor/packaged/ for it.
+_PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "packaged" / "level-model.json"
+
+
+def packaged_model() -> Path | None:
+    """The wheel's copy of the default model when the checkout's models/ is
+    not beside the package (an installed wheel); None in a checkout. Here,
+    not in levelmodel, so that reading settings does not load spaCy."""
+    return _PACKAGED_MODEL if not _CHECKOUT_MODEL.is_file() and _PACKAGED_MODEL.is_file() else None
+
+
+DEFAULT_MODEL = packaged_model() or _CHECKOUT_MODEL
+
+
 @dataclass(frozen=True)
 class ScoringSettings:
     #: ``"auto"`` (LanguageTool when configured and reachable, else built-in),
