@@ -5,35 +5,17 @@ jobs and the command line all call :func:`score`.
 """
 from __future__ import annotations
 
-import threading
-
 from .profiles import RoleProfile, get_profile
+from .resources import shared
 from .settings import ScoringSettings
 from .types import SCHEMA_VERSION, Decision, Issue, Result, TraitScore
 
-__all__ = ["score", "configure", "warm_up", "Scorer", "ScoringSettings", "Result", "Issue", "Decision",
+__all__ = ["score", "warm_up", "Scorer", "ScoringSettings", "Result", "Issue", "Decision",
            "TraitScore", "RoleProfile", "get_profile", "SCHEMA_VERSION"]
-
-_lock = threading.Lock()
-_default = None
-
-
-def configure(settings: ScoringSettings) -> None:
-    """Set the settings :func:`score` uses when none are passed (once per process)."""
-    global _default
-    from .scorer import Scorer
-    with _lock:
-        _default = Scorer(settings)
 
 
 def _default_scorer():
-    global _default
-    if _default is None:
-        from .scorer import Scorer
-        with _lock:
-            if _default is None:
-                _default = Scorer(ScoringSettings())
-    return _default
+    return _scorer_for(ScoringSettings())
 
 
 def score(text: str, prompt: str | None = None, profile=None,
@@ -49,8 +31,6 @@ def score(text: str, prompt: str | None = None, profile=None,
     scorer = _default_scorer() if settings is None else _scorer_for(settings)
     return scorer.score(text, prompt=prompt, profile=profile, target_words=target_words)
 
-
-_by_settings: dict = {}
 
 _WARM_UP_TEXT = ("Thank you for your message. I have checked your order and it will arrive on "
                  "Friday. Please contact us again if you need any more help with it.")
@@ -70,10 +50,7 @@ def _scorer_for(settings: ScoringSettings):
     # One scorer per distinct settings, so engine state (the LanguageTool
     # circuit breaker) survives between calls.
     from .scorer import Scorer
-    with _lock:
-        if settings not in _by_settings:
-            _by_settings[settings] = Scorer(settings)
-        return _by_settings[settings]
+    return shared.get(("scorer", settings), lambda: Scorer(settings))
 
 
 def __getattr__(name: str):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
@@ -21,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import DataError
+from .resources import shared
 
 #: Dependency labels that open a subordinate (embedded) clause.
 SUBORDINATE = frozenset({"ccomp", "xcomp", "advcl", "acl", "relcl", "csubj", "csubjpass"})
@@ -109,10 +109,6 @@ class Complexity:
 
 # --- data -----------------------------------------------------------------
 
-_lock = threading.Lock()
-_connectors: dict[str, list[Connector]] | None = None
-
-
 def _parse_connectors(raw: str) -> dict[str, list[Connector]]:
     try:
         rows = json.loads(raw)["connectors"]
@@ -133,17 +129,16 @@ def _parse_connectors(raw: str) -> dict[str, list[Connector]]:
 
 def connectors_index() -> dict[str, list[Connector]]:
     """Connectors by first word, longest phrase first (loaded once)."""
-    global _connectors
-    if _connectors is None:
-        with _lock:
-            if _connectors is None:
-                path = resources.files("assessor") / "data" / "complexity" / "connectors.json"
-                try:
-                    raw = path.read_text(encoding="utf-8")
-                except OSError as exc:
-                    raise DataError(f"cannot read {path}") from exc
-                _connectors = _parse_connectors(raw)
-    return _connectors
+    return shared.get("connectors", _load_connectors)
+
+
+def _load_connectors() -> dict[str, list[Connector]]:
+    path = resources.files("assessor") / "data" / "complexity" / "connectors.json"
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"cannot read {path}") from exc
+    return _parse_connectors(raw)
 
 
 # --- measures -------------------------------------------------------------

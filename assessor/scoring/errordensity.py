@@ -17,7 +17,6 @@ in numpy: about 1 ms for a 250-word answer.
 from __future__ import annotations
 
 import math
-import threading
 import zlib
 from importlib import resources
 from pathlib import Path
@@ -27,11 +26,10 @@ from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_LOWER, IS_SPACE, IS_TITLE, LEMMA
 from spacy.tokens import Doc
 
 from ..errors import ModelError
+from .resources import shared
 
 BITS = 18
 _MASK = (1 << BITS) - 1
-_lock = threading.Lock()
-_weights: np.ndarray | None = None
 
 _ATTRS = (LOWER, TAG, DEP, HEAD, LEMMA, IS_ALPHA, IS_TITLE, IS_LOWER, LIKE_NUM, IS_SPACE)
 _PAD = 2
@@ -118,14 +116,10 @@ with np.errstate(over="ignore"):
 
 def load_weights(path=None) -> np.ndarray:
     """The shipped weights (once per process), or those at ``path``."""
-    global _weights
     if path is not None:
         return _read(path)
-    if _weights is None:
-        with _lock:
-            if _weights is None:
-                _weights = _read(resources.files("assessor") / "data" / "errordensity" / "weights.npy")
-    return _weights
+    return shared.get("errordensity", lambda: _read(
+        resources.files("assessor") / "data" / "errordensity" / "weights.npy"))
 
 
 def _read(path) -> np.ndarray:

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from . import complexity, relevance
 from .nlp import get_nlp
+from .resources import shared
 from .text import word_count
 from .types import TraitScore, Warning_
 
@@ -168,16 +169,12 @@ def _caps(s: Screening, doc: Doc) -> None:
 
 
 _FUNCTION_POS = frozenset({"DET", "ADP", "PRON", "AUX", "CCONJ", "SCONJ", "PART"})
-_thresholds: dict | None = None
 
 
 def thresholds() -> dict:
     """``data/guards/thresholds.json``, read once (its README says where each line comes from)."""
-    global _thresholds
-    if _thresholds is None:
-        raw = (resources.files("assessor") / "data" / "guards" / "thresholds.json").read_text(encoding="utf-8")
-        _thresholds = json.loads(raw)
-    return _thresholds
+    return shared.get("guard_thresholds", lambda: json.loads(
+        (resources.files("assessor") / "data" / "guards" / "thresholds.json").read_text(encoding="utf-8")))
 
 
 def _function_words(s: Screening, doc: Doc) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from dataclasses import dataclass
 from importlib import resources
 
@@ -22,11 +21,10 @@ from spacy.tokens import Doc, Token
 
 from .engines.builtin import inflect
 from .engines.builtin.resources import grammar_data
+from .resources import shared
 from .types import Issue
 
 ENGINE = "neural"
-_lock = threading.Lock()
-_settings: "FeedbackSettings | None" = None
 
 
 @dataclass(frozen=True)
@@ -44,18 +42,17 @@ class FeedbackSettings:
 
 
 def settings() -> FeedbackSettings:
-    global _settings
-    if _settings is None:
-        with _lock:
-            if _settings is None:
-                raw = json.loads((resources.files("assessor") / "data" / "neural" / "feedback.json")
-                                 .read_text(encoding="utf-8"))
-                _settings = FeedbackSettings({k: float(v) for k, v in raw["thresholds"].items()},
-                                             float(raw["accept"]), float(raw["max_ratio"]),
-                                             tuple(raw["prepositions"]),
-                                             {k: tuple(v) for k, v in raw["pronouns"].items()},
-                                             dict(raw["messages"]))
-    return _settings
+    return shared.get("neural_feedback", _load_settings)
+
+
+def _load_settings() -> FeedbackSettings:
+    raw = json.loads((resources.files("assessor") / "data" / "neural" / "feedback.json")
+                     .read_text(encoding="utf-8"))
+    return FeedbackSettings({k: float(v) for k, v in raw["thresholds"].items()},
+                            float(raw["accept"]), float(raw["max_ratio"]),
+                            tuple(raw["prepositions"]),
+                            {k: tuple(v) for k, v in raw["pronouns"].items()},
+                            dict(raw["messages"]))
 
 
 def kind(tok: Token) -> str:

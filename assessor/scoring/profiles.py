@@ -7,13 +7,13 @@ own profiles (custom thresholds per client account) are built with
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, InputError, NotFound
+from .resources import shared
 from .types import CEFR_LEVELS, cefr_to_level
 
 
@@ -80,10 +80,6 @@ class RoleProfile:
         return asdict(self)
 
 
-_lock = threading.Lock()
-_builtin: dict[str, RoleProfile] | None = None
-
-
 def _load_builtin() -> dict[str, RoleProfile]:
     profiles: dict[str, RoleProfile] = {}
     folder = resources.files("assessor") / "data" / "profiles"
@@ -103,12 +99,7 @@ def _parse_file(name: str, raw: str) -> dict[str, RoleProfile]:
 
 
 def builtin_profiles() -> dict[str, RoleProfile]:
-    global _builtin
-    if _builtin is None:
-        with _lock:
-            if _builtin is None:
-                _builtin = _load_builtin()
-    return dict(_builtin)
+    return dict(shared.get("profiles", _load_builtin))
 
 
 def available_profiles(extra_dir: Path | None = None) -> dict[str, RoleProfile]:

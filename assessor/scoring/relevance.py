@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -31,6 +30,7 @@ from wordfreq import zipf_frequency
 
 from ..errors import DataError, InputError
 from .nlp import get_nlp
+from .resources import shared
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
 #: An unknown word weighs as much as the rarest words wordfreq knows.
@@ -80,25 +80,20 @@ class Thresholds:
             raise DataError(f"relevance thresholds are malformed: {exc!r}") from exc
 
 
-_lock = threading.Lock()
-_default: Thresholds | None = None
-
-
 def load_thresholds(path: Path | None = None) -> Thresholds:
     """The shipped thresholds, or those of the JSON file at ``path``."""
-    global _default
-    if path is None and _default is not None:
-        return _default
+    if path is None:
+        return shared.get("relevance_thresholds", lambda: _read_thresholds(None))
+    return _read_thresholds(path)
+
+
+def _read_thresholds(path: Path | None) -> Thresholds:
     source = path or resources.files("assessor") / "data" / "relevance" / "thresholds.json"
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataError(f"cannot read relevance thresholds {source}: {exc}") from exc
-    thresholds = Thresholds.from_dict(data)
-    if path is None:
-        with _lock:
-            _default = thresholds
-    return thresholds
+    return Thresholds.from_dict(data)
 
 
 @dataclass(frozen=True)

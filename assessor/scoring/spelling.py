@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
 from ..errors import DataError
+from .resources import shared
 
 #: British → US spelling patterns; a British form is accepted when one of these
 #: (or all together) turns it into a word the US dictionary knows.
@@ -195,15 +195,6 @@ class Speller:
         return True
 
 
-_lock = threading.Lock()
-_default: Speller | None = None
-
-
 def default_speller() -> Speller:
     """The process-wide speller, built on first use."""
-    global _default
-    if _default is None:
-        with _lock:
-            if _default is None:
-                _default = Speller()
-    return _default
+    return shared.get("speller", Speller)

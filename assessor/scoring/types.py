@@ -45,10 +45,6 @@ def level_to_score(level: float | None) -> float | None:
     return round(min(max((level - 0.5) / 6.0 * 100.0, 0.0), 100.0), 1)
 
 
-def score_to_level(score: float) -> float:
-    return score / 100.0 * 6.0 + 0.5
-
-
 @dataclass(frozen=True)
 class Issue:
     """One problem found in the answer, with offsets into the *original* text."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -26,6 +25,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
 from ..errors import ModelError
+from .resources import shared
 
 FORMAT = "assessor-usage/1"
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "usage" / "usage-model.json"
@@ -87,10 +87,6 @@ class UsageModel:
                                          float(spec["neutral_nll"]))
 
 
-_lock = threading.Lock()
-_model: UsageModel | None = None
-
-
 def load_model(path: Path = MODEL_PATH) -> UsageModel:
     try:
         return UsageModel(json.loads(path.read_text(encoding="utf-8")))
@@ -100,12 +96,7 @@ def load_model(path: Path = MODEL_PATH) -> UsageModel:
 
 def get_model() -> UsageModel:
     # Loaded on first use so that importing the scorer stays cheap.
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                _model = load_model()
-    return _model
+    return shared.get("usage", load_model)
 
 
 def _word(token: Token | None) -> str:

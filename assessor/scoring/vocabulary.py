@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import threading
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ..errors import DataError
+from .resources import shared
 from .types import CEFR_LEVELS
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "wordlevels"
@@ -155,17 +155,8 @@ def _load_alternatives(path: Path) -> tuple[int, dict[str, tuple[Alternative, ..
     return min_repeats, table
 
 
-_lock = threading.Lock()
-_data: WordData | None = None
-
-
 def get_word_data() -> WordData:
-    global _data
-    if _data is None:
-        with _lock:
-            if _data is None:
-                _data = WordData()
-    return _data
+    return shared.get("word_data", WordData)
 
 
 def _is_content(token: Token) -> bool:

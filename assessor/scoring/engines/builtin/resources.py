@@ -6,7 +6,6 @@ Every file is read on first use and kept for the life of the process, so
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from importlib import resources
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from ....errors import DataError
+from ...resources import shared
 from ...types import CATEGORIES, Issue
 
 ENGINE_NAME = "builtin"
@@ -133,17 +133,8 @@ def _load() -> GrammarData:
     )
 
 
-_lock = threading.Lock()
-_data: GrammarData | None = None
-
-
 def grammar_data() -> GrammarData:
-    global _data
-    if _data is None:
-        with _lock:
-            if _data is None:
-                _data = _load()
-    return _data
+    return shared.get("grammar_data", _load)
 
 
 def issue(offset: int, length: int, category: str, rule_id: str, message: str,
