@@ -75,7 +75,7 @@ def parts(repeat: int) -> dict:
     steps = {"engine": lambda: engine.check(ANSWER_250, doc), "complexity": lambda: complexity.measure(doc),
              "vocabulary": lambda: vocabulary.profile(doc), "ngrams": lambda: ngrams.frequencies(doc),
              "error_density": lambda: errordensity.features(doc), "usage": lambda: usage.usage_features(doc),
-             "neural_detector": lambda: neural.default().token_probabilities(doc)}
+             "neural_detector": lambda: neural.default().analyse(doc)}
     for step in steps.values():
         step()
     return {name: round(_median_ms(step, repeat), 2) for name, step in steps.items()}

@@ -134,10 +134,13 @@ class Analysis:
     complexity: "complexity.Complexity"
     #: Syntactic n-gram frequencies, scored by the model's n-gram heads.
     ngram_freqs: dict[str, float]
+    #: The neural detector's states averaged over the answer (None: not run).
+    pooled: "np.ndarray | None" = None
 
     def model_inputs(self, model) -> dict[str, float]:
-        """Every feature the level model reads, its n-gram heads' outputs included."""
-        return dict(self.values, **model.ngram_features(self.ngram_freqs))
+        """Every feature the level model reads, its stacked heads' outputs included."""
+        return dict(self.values, **model.ngram_features(self.ngram_freqs),
+                    **model.pooled_features(self.pooled))
 
     def details(self) -> dict:
         """What a person reading the result sees (not the raw features)."""
@@ -151,12 +154,13 @@ class Analysis:
 
 def analyse(doc: Doc, issues: list[Issue], words: int,
             cx: "complexity.Complexity | None" = None, target_words: int | None = None,
-            nn_probs: "np.ndarray | None" = None) -> Analysis:
-    """``nn_probs`` are the neural detector's token probabilities when the
-    caller already has them (training passes its cross-fitted ones)."""
+            nn_probs: "np.ndarray | None" = None, pooled: "np.ndarray | None" = None) -> Analysis:
+    """``nn_probs`` and ``pooled`` are the neural detector's token
+    probabilities and pooled states when the caller already has them
+    (training passes its cross-fitted ones)."""
     vp, cx = vocabulary.profile(doc), cx or complexity.measure(doc)
     if nn_probs is None:
-        nn_probs = neural.default().token_probabilities(doc)
+        nn_probs, pooled = neural.default().analyse(doc)
     values: dict[str, float] = {}
     values.update(_surface(doc, words, target_words))
     values.update(_issue_rates(issues, words))
@@ -165,4 +169,4 @@ def analyse(doc: Doc, issues: list[Issue], words: int,
     values.update(errordensity.features(doc))
     values.update(neural.features(nn_probs, words))
     values.update(usage.usage_features(doc))
-    return Analysis(values, vp, cx, ngrams.frequencies(doc))
+    return Analysis(values, vp, cx, ngrams.frequencies(doc), pooled)

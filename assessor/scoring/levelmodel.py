@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-import threading
+
+import numpy as np
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ModelError
 from . import ngrams
+from .resources import shared
 from .settings import DEFAULT_MODEL
 from .trees import Ensemble, parse_ensemble
 
@@ -39,6 +41,19 @@ class Head:
 
 
 @dataclass(frozen=True)
+class PooledHead:
+    weights: np.ndarray
+    intercept: float
+    lo: float
+    hi: float
+
+    def apply(self, pooled) -> float:
+        # Kept inside the label's range: states unlike any rated text must not
+        # extrapolate into a high level.
+        return float(min(max(float(self.weights @ pooled) + self.intercept, self.lo), self.hi))
+
+
+@dataclass(frozen=True)
 class LevelModel:
     version: str
     features: tuple[str, ...]
@@ -49,9 +64,19 @@ class LevelModel:
     reference_words: float
     #: Sparse n-gram heads whose outputs are features (``ng_*``), see ngrams.py.
     ngram_heads: dict[str, tuple[dict[str, float], float]] = field(default_factory=dict)
+    #: Linear heads over the neural detector's pooled states (``nnp_*``):
+    #: name → (weights, intercept, lo, hi).
+    pooled_heads: dict[str, "PooledHead"] = field(default_factory=dict)
 
     def ngram_features(self, freqs: dict[str, float]) -> dict[str, float]:
         return {name: ngrams.score(freqs, w, b) for name, (w, b) in self.ngram_heads.items()}
+
+    def pooled_features(self, pooled) -> dict[str, float]:
+        """The pooled heads' outputs, none when the detector gave no states
+        (the model then reads each one's mean)."""
+        if pooled is None or not np.any(pooled):
+            return {}
+        return {name: h.apply(pooled) for name, h in self.pooled_heads.items()}
 
     def predict(self, head: str, features: dict[str, float]) -> float:
         h = self.heads[head]
@@ -112,9 +137,12 @@ def parse_model(data: dict) -> LevelModel:
         heads = {name: _parse_head(h, len(features)) for name, h in data["heads"].items()}
         ngram = {name: (dict(h["weights"]), float(h["intercept"]))
                  for name, h in data.get("ngram_heads", {}).items()}
+        pooled = {name: PooledHead(np.asarray(h["weights"], dtype=np.float32), float(h["intercept"]),
+                                   float(h["lo"]), float(h["hi"]))
+                  for name, h in data.get("pooled_heads", {}).items()}
         model = LevelModel(data["version"], features, tuple(data["means"]),
                            tuple(data["scales"]), heads, float(data.get("reference_words", 200)),
-                           ngram)
+                           ngram, pooled)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"level model is malformed: {exc}") from exc
     for name, head in heads.items():
@@ -135,19 +163,16 @@ def _parse_head(h: dict, n_features: int) -> Head:
                 tuple(h.get("knots_x", ())), tuple(h.get("knots_y", ())), trees, weight)
 
 
-_lock = threading.Lock()
-_cache: dict[Path, LevelModel] = {}
-
-
 def load_model(path: Path | None = None) -> LevelModel:
     path = Path(path or DEFAULT_MODEL).resolve()
-    with _lock:
-        if path not in _cache:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except FileNotFoundError as exc:
-                raise ModelError(f"level model {path} not found; train one with `assessor train`") from exc
-            except ValueError as exc:
-                raise ModelError(f"level model {path} is not valid JSON: {exc}") from exc
-            _cache[path] = parse_model(data)
-        return _cache[path]
+    return shared.get(f"level_model:{path}", lambda: _read_model(path))
+
+
+def _read_model(path: Path) -> LevelModel:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"level model {path} not found; train one with `assessor train`") from exc
+    except ValueError as exc:
+        raise ModelError(f"level model {path} is not valid JSON: {exc}") from exc
+    return parse_model(data)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,13 +23,14 @@ import numpy as np
 from spacy.tokens import Doc
 
 from ..errors import ModelError
+from .resources import shared
 
 #: Word pieces per chunk, [CLS] and [SEP] excluded. Attention is quadratic in
 #: it, and learner sentences rarely need more.
 MAX_PIECES = 126
 CLS, SEP, PAD = 101, 102, 0
-_lock = threading.Lock()
-_default: "NeuralDetector | None" = None
+#: Width of the encoder's states (all-MiniLM-L6-v2).
+STATE_WIDTH = 384
 
 
 def no_truncation(tokenizer):
@@ -134,13 +134,21 @@ class NeuralDetector:
         except Exception as exc:  # noqa: BLE001 - turned into the project's error right here
             raise ModelError(f"cannot load the neural error detector from {root}: {exc}") from exc
         self.version = str(self.meta.get("version", "unknown"))
+        self.has_states = any(o.name == "states" for o in self.session.get_outputs())
 
     def token_probabilities(self, doc: Doc) -> np.ndarray:
+        return self.analyse(doc)[0]
+
+    def analyse(self, doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+        """Per-token error probabilities and the encoder's last states averaged
+        over every piece of the answer (zeros for a model exported without
+        them, or an empty text)."""
         n_tokens = sum(1 for t in doc if not t.is_space)
         doc_chunks = chunks(doc, self.tokenizer)
         if not doc_chunks:
-            return np.zeros(n_tokens)
-        return token_scores(self._run(doc_chunks), doc_chunks, n_tokens)
+            return np.zeros(n_tokens), np.zeros(STATE_WIDTH, dtype=np.float32)
+        probs, pooled = self._run(doc_chunks, states=True)
+        return token_scores(probs, doc_chunks, n_tokens), pooled
 
     def span_probabilities(self, texts: list[str], spans: list[tuple[int, int]]) -> list[float]:
         """For each sentence, the largest error probability of its pieces
@@ -155,7 +163,7 @@ class NeuralDetector:
         probs = self._run(batch) if batch else []
         return [float(max(p[k] for k in ks)) if ks else 1.0 for p, ks in zip(probs, inside)]
 
-    def _run(self, doc_chunks: list[Chunk]) -> list[np.ndarray]:
+    def _run(self, doc_chunks: list[Chunk], states: bool = False):
         width = max(len(c.ids) for c in doc_chunks) + 2
         ids = np.full((len(doc_chunks), width), PAD, dtype=np.int64)
         mask = np.zeros_like(ids)
@@ -163,21 +171,26 @@ class NeuralDetector:
             row = [CLS, *c.ids, SEP]
             ids[r, :len(row)] = row
             mask[r, :len(row)] = 1
-        (logits,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        names = ["logits", "states"] if states and self.has_states else ["logits"]
+        out = self.session.run(names, {"input_ids": ids, "attention_mask": mask})
         # Two classes: the probability of "error" is the softmax of their difference.
-        diff = logits[..., 1] - logits[..., 0]
+        diff = out[0][..., 1] - out[0][..., 0]
         probs = 1.0 / (1.0 + np.exp(-diff))
-        return [probs[r, 1:1 + len(c.ids)] for r, c in enumerate(doc_chunks)]
+        per_chunk = [probs[r, 1:1 + len(c.ids)] for r, c in enumerate(doc_chunks)]
+        if not states:
+            return per_chunk
+        if len(out) < 2:
+            return per_chunk, np.zeros(STATE_WIDTH, dtype=np.float32)
+        inner = mask.copy()
+        inner[:, 0] = 0
+        inner[np.arange(len(doc_chunks)), [len(c.ids) + 1 for c in doc_chunks]] = 0
+        pooled = (out[1] * inner[..., None]).sum((0, 1)) / max(int(inner.sum()), 1)
+        return per_chunk, pooled.astype(np.float32)
 
 
 def default() -> NeuralDetector:
     """The shipped detector, loaded once per process (the worker warms it before it forks)."""
-    global _default
-    if _default is None:
-        with _lock:
-            if _default is None:
-                _default = NeuralDetector()
-    return _default
+    return shared.get("neural", NeuralDetector)
 
 
 def features(p: np.ndarray, words: int) -> dict[str, float]:

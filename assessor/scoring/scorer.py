@@ -140,12 +140,17 @@ class _Pipeline:
         # Issues count only where they fall inside the text that is rated.
         counted = [i for i in self.evidence.issues if s.counts(i.offset)]
         return feats.analyse(s.effective_doc or self.doc, counted, s.effective_words or self.words,
-                             cx=s.complexity, target_words=self.target_words, nn_probs=self.nn_probs)
+                             cx=s.complexity, target_words=self.target_words, nn_probs=self.nn_probs,
+                             pooled=self.nn_read[1])
 
     @cached_property
+    def nn_read(self):
+        """The neural detector's token probabilities and pooled states over the rated text."""
+        return neural.default().analyse(self.screening.effective_doc or self.doc)
+
+    @property
     def nn_probs(self):
-        """The neural detector's token probabilities over the rated text."""
-        return neural.default().token_probabilities(self.screening.effective_doc or self.doc)
+        return self.nn_read[0]
 
 
 def _with_neural_issues(p: _Pipeline, issues: tuple[Issue, ...]) -> tuple[Issue, ...]:

@@ -24,7 +24,7 @@ from ..scoring import features as feats
 from ..scoring.levelmodel import FORMAT, _interp
 from ..scoring.text import word_count
 from ..scoring import ngrams
-from . import errordensity, ngram_heads, trees
+from . import errordensity, ngram_heads, pooled_heads, trees
 from . import neural as neural_training
 from . import usage as usage_training
 from .corpora import LOADERS, Sample
@@ -42,6 +42,8 @@ class Dataset:
     names: list[str]
     freqs: list[dict[str, float]]
     docs: list
+    #: The neural detector's pooled states, cross-fitted (set by _crossfit_detectors).
+    pooled: np.ndarray | None = None
 
     def add_column(self, name: str, values: np.ndarray) -> None:
         self.X = np.column_stack([self.X, values])
@@ -109,7 +111,25 @@ def load_stacked(shared: Path, cache: Path, corpora=("wi", "ellipse"), extra=())
         for name, spec in specs.items():
             data[c].add_column(name, np.array(
                 [ngrams.score(f, spec["weights"], spec["intercept"]) for f in data[c].freqs]))
-    return data, specs
+    pooled_specs = _stack_pooled(data, corpora, extra) if USE_POOLED else {}
+    return data, {"ngram": specs, "pooled": pooled_specs}
+
+
+#: Whether the level model reads the pooled-state heads (benchmarks turn it
+#: off to measure what they add).
+USE_POOLED = True
+
+
+def _stack_pooled(data: dict, corpora, extra) -> dict:
+    specs, columns = pooled_heads.stack({c: data[c].pooled for c in corpora},
+                                        {c: data[c].samples for c in corpora})
+    for c in corpora:
+        for name, values in columns[c].items():
+            data[c].add_column(name, values)
+    for c in extra:
+        for name, spec in specs.items():
+            data[c].add_column(name, pooled_heads.apply(spec, data[c].pooled))
+    return specs
 
 
 def _crossfit_detectors(shared: Path, cache: Path, data: dict) -> None:
@@ -133,6 +153,10 @@ def _crossfit_detectors(shared: Path, cache: Path, data: dict) -> None:
         for corpus, (start, end) in spans.items():
             if corpus in data:
                 data[corpus].replace_columns(rows[start:end])
+    pooled = neural_training.crossfit_pooled(samples, docs, cache)
+    for corpus, (start, end) in spans.items():
+        if corpus in data:
+            data[corpus].pooled = pooled[start:end]
 
 
 # Which features each head may use: a grammar level must rest on grammar
@@ -140,13 +164,13 @@ def _crossfit_detectors(shared: Path, cache: Path, data: dict) -> None:
 def _subset(names: list[str], head: str) -> list[str]:
     if head.endswith("grammar"):
         keep = ("rate_", "log_rate_", "cx_", "unknown_dep", "verbless", "log_words", "ged_", "use_",
-                "ng_grammar", "ng_cefr", "lower_", "bare_contraction", "space_before", "comma_per")
+                "ng_grammar", "ng_cefr", "nnp_grammar", "nnp_cefr", "lower_", "bare_contraction", "space_before", "comma_per")
     elif head.endswith("vocabulary"):
         # Error density stays: vocabulary rubrics judge precision of word
         # choice, and a misused word is an error the detector sees
         # (ELLIPSE vocabulary RMSE 0.470 → 0.457 with it).
         keep = ("voc_", "mean_word_length", "long_word_share", "rate_spelling",
-                "log_rate_spelling", "log_words", "ng_vocabulary", "zipf_", "ged_")
+                "log_rate_spelling", "log_words", "ng_vocabulary", "nnp_vocabulary", "zipf_", "ged_")
     else:
         return names
     return [n for n in names if n.startswith(keep)]
@@ -249,7 +273,7 @@ HEADS = (  # head, corpus, label, clip range
 
 def train(shared: Path, cache: Path, version: str) -> tuple[dict, dict]:
     started = time.time()
-    data, ngram_specs = load_stacked(shared, cache)
+    data, stacked = load_stacked(shared, cache)
     names = data["wi"].names
     heads, per_head, report = {}, {}, {}
     for head, corpus, label, lo, hi in HEADS:
@@ -264,7 +288,8 @@ def train(shared: Path, cache: Path, version: str) -> tuple[dict, dict]:
         heads[head] = {**spec, "coef": coef, "intercept": intercept}
     words = float(np.median([word_count(s.text) for s in data["wi"].samples]))
     model = {"format": FORMAT, "version": version, "features": names, "means": means,
-             "scales": scales, "heads": heads, "ngram_heads": ngram_specs,
+             "scales": scales, "heads": heads, "ngram_heads": stacked["ngram"],
+             "pooled_heads": stacked["pooled"],
              "reference_words": words,
              "trained_seconds": round(time.time() - started, 1)}
     return model, report

@@ -32,7 +32,7 @@ from .corpora import Sample
 from .errordensity import CORPORA, Corpus, token_labels
 
 FOLDS = 2
-EPOCHS = 1
+EPOCHS = 2
 LR = 1e-4
 BATCH = 16
 SEED = 0
@@ -110,6 +110,24 @@ def fine_tune(rows: list, log=print):
     return model
 
 
+def _WithStates(model):
+    """The token head's logits and the encoder's last states: the states,
+    pooled over an answer, feed a stacked level head (``training/pooled``)
+    at no cost beyond the run the logits need."""
+    import torch
+
+    class WithStates(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask):
+            states = self.inner.bert(input_ids=input_ids, attention_mask=attention_mask)[0]
+            return self.inner.classifier(states), states
+
+    return WithStates(model).eval()
+
+
 def export(model, directory: Path, meta: dict) -> None:
     """ONNX, then int8 with one scale per output channel: per-tensor int8
     loses far more of a small encoder's accuracy."""
@@ -120,10 +138,10 @@ def export(model, directory: Path, meta: dict) -> None:
     ids = torch.tensor([[neural.CLS, 2023, 2003, 1037, 3231, neural.SEP]])
     mask = torch.ones_like(ids)
     model.config.return_dict = False
-    torch.onnx.export(model, (ids, mask), str(raw), input_names=["input_ids", "attention_mask"],
-                      output_names=["logits"], opset_version=17, dynamo=False,
+    torch.onnx.export(_WithStates(model), (ids, mask), str(raw), input_names=["input_ids", "attention_mask"],
+                      output_names=["logits", "states"], opset_version=17, dynamo=False,
                       dynamic_axes={"input_ids": {0: "b", 1: "n"}, "attention_mask": {0: "b", 1: "n"},
-                                    "logits": {0: "b", 1: "n"}})
+                                    "logits": {0: "b", 1: "n"}, "states": {0: "b", 1: "n"}})
     quantize_dynamic(str(raw), str(directory / "detector.onnx"), per_channel=True,
                      weight_type=QuantType.QInt8)
     raw.unlink()
@@ -171,10 +189,16 @@ def _key(samples: list[Sample]) -> str:
     # Fold models take most of an hour to train: the key holds what decides
     # them (texts, edits, folds, training settings), not the code's bytes,
     # so an edit to a docstring does not throw them away.
-    h = hashlib.sha256(json.dumps([FOLDS, EPOCHS, LR, BATCH, SEED, neural.MAX_PIECES, "v2"]).encode())
+    h = hashlib.sha256(json.dumps([FOLDS, EPOCHS, LR, BATCH, SEED, neural.MAX_PIECES, "v3-states"]).encode())
     for s in samples:
         h.update(f"{s.corpus}\0{s.id}\0{s.group}\0{s.text}\0{s.edits}".encode())
     return h.hexdigest()[:16]
+
+
+def crossfit_pooled(samples: list[Sample], docs: list, cache: Path) -> np.ndarray:
+    """Each text's pooled encoder states, from the detector that never saw its writer."""
+    crossfit_features(samples, docs, cache)
+    return np.load(cache / f"neural-pooled-{_key(samples)}.npy")
 
 
 def crossfit_features(samples: list[Sample], docs: list, cache: Path) -> list[dict[str, float]]:
@@ -186,12 +210,14 @@ def crossfit_features(samples: list[Sample], docs: list, cache: Path) -> list[di
     corpus = Corpus(samples, docs)
     out: list[dict[str, float]] = [{} for _ in samples]
     probs: dict[int, list[float]] = {}
+    pooled = np.zeros((len(samples), neural.STATE_WIDTH), dtype=np.float32)
     for detector, indices in fold_models(corpus, cache, key):
         for i in indices:
-            p = detector.token_probabilities(docs[i])
+            p, pooled[i] = detector.analyse(docs[i])
             probs[i] = p.tolist()
             out[i] = neural.features(p, word_count(docs[i].text))
     cache.mkdir(parents=True, exist_ok=True)
+    np.save(cache / f"neural-pooled-{key}.npy", pooled)
     (cache / f"neural-probs-{key}.json").write_text(json.dumps(probs))
     path.write_text(json.dumps(out))
     return out

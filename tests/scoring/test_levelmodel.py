@@ -88,3 +88,16 @@ def test_broken_tree_heads_are_model_errors(mutate, message):
     with pytest.raises(ModelError, match=message):
         parse_model(data)
 
+
+
+def test_pooled_heads_read_the_detector_states_and_stay_in_range():
+    import numpy as np
+    data = copy.deepcopy(RAW)
+    data["pooled_heads"] = {"nnp_cefr": {"weights": [0.01] * 384, "intercept": 3.0, "lo": 0.5, "hi": 6.5}}
+    model = parse_model(data)
+    assert model.pooled_features(np.full(384, 10.0, dtype=np.float32)) == {"nnp_cefr": pytest.approx(6.5)}
+    assert model.pooled_features(np.full(384, 0.1, dtype=np.float32))["nnp_cefr"] == pytest.approx(3.384, abs=1e-4)
+    # A detector exported without states gives zeros: no feature, so the
+    # model reads the feature's mean rather than a made-up value.
+    assert model.pooled_features(np.zeros(384, dtype=np.float32)) == {}
+    assert model.pooled_features(None) == {}

@@ -48,3 +48,10 @@ def test_a_fine_tuned_model_exports_and_learns_what_it_was_shown(tmp_path, monke
     p = detector.token_probabilities(nlp("Last week he goed to the station."))
     assert len(p) == 8
     assert p[3] > 0.5 > max(p[0], p[1], p[5])
+    # The export carries the encoder's states too: pooled, they feed the
+    # stacked level head, and they must match what the token head read.
+    assert detector.has_states
+    probs, pooled = detector.analyse(nlp("Last week he goed to the station."))
+    assert np.allclose(probs, p)
+    assert pooled.shape == (neural.STATE_WIDTH,) and np.abs(pooled).sum() > 1.0
+    assert not np.allclose(pooled, detector.analyse(nlp("The weather was lovely all week."))[1])
