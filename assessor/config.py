@@ -27,6 +27,7 @@ class Config:
         self.LANGUAGETOOL_PATH = env.get("LTP_PATH") or None
         self.LANGUAGETOOL_TIMEOUT = float(env.get("LANGUAGETOOL_TIMEOUT", "5"))
         self.ENGINE_FALLBACK = _bool(env.get("ASSESSOR_ENGINE_FALLBACK"), True)
+        self.HARPER = _bool(env.get("ASSESSOR_HARPER"), True)
         self.MAX_ANSWER_CHARS = int(env.get("ASSESSOR_MAX_ANSWER_CHARS", "20000"))
         self.MIN_WORDS = int(env.get("ASSESSOR_MIN_WORDS", "20"))
         model = env.get("ASSESSOR_MODEL_PATH")
@@ -129,6 +130,7 @@ class Config:
             languagetool_path=self.LANGUAGETOOL_PATH,
             languagetool_timeout=self.LANGUAGETOOL_TIMEOUT,
             fallback=self.ENGINE_FALLBACK,
+            harper=self.HARPER,
             max_chars=self.MAX_ANSWER_CHARS,
             min_words=self.MIN_WORDS,
             model_path=self.MODEL_PATH,

@@ -38,6 +38,9 @@ class ScoringSettings:
     #: When LanguageTool is configured but fails: ``True`` = use the built-in
     #: engine and say so in the result's warnings, ``False`` = raise.
     fallback: bool = True
+    #: Run harper beside the grammar engine and show its issues (its
+    #: allow-listed rules only; the levels never read them).
+    harper: bool = True
     #: Longest answer accepted, in characters.
     max_chars: int = 20_000
     #: Fewer words than this get status ``insufficient_text`` and no level.
