@@ -70,12 +70,15 @@ def parts(repeat: int) -> dict:
     above a bare parse goes (these were once timed tests; speed belongs here)."""
     from assessor.scoring import complexity, errordensity, neural, ngrams, usage, vocabulary
     from assessor.scoring.engines.builtin import BuiltinEngine
+    from assessor.scoring.engines import harper
 
     doc, engine = get_nlp()(ANSWER_250), BuiltinEngine()
     steps = {"engine": lambda: engine.check(ANSWER_250, doc), "complexity": lambda: complexity.measure(doc),
              "vocabulary": lambda: vocabulary.profile(doc), "ngrams": lambda: ngrams.frequencies(doc),
              "error_density": lambda: errordensity.features(doc), "usage": lambda: usage.usage_features(doc),
-             "neural_detector": lambda: neural.default().analyse(doc)}
+             "neural_detector": lambda: neural.default().analyse(doc),
+             # harper's allow-listed rules, for the feedback; score() runs it too.
+             "harper": lambda: harper.default().check(ANSWER_250)}
     for step in steps.values():
         step()
     return {name: round(_median_ms(step, repeat), 2) for name, step in steps.items()}
