@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import DataError
@@ -36,8 +35,6 @@ LONG_SENTENCE = 40
 #: Sentences shorter than this repeat legitimately ("Thank you.").
 MIN_REPEAT_WORDS = 4
 NGRAM = 4
-
-_COMPONENT = "assessor_complexity"
 
 
 @dataclass(frozen=True)
@@ -378,21 +375,3 @@ class _Accumulator:
             repeated_sentence_share=rep.repeated_sentence_share,
             repeated_ngram_share=rep.repeated_ngram_share,
         )
-
-
-# --- spaCy component --------------------------------------------------------
-
-if not Doc.has_extension("complexity"):
-    Doc.set_extension("complexity", default=None)
-
-
-@Language.factory(_COMPONENT)
-def make_complexity(nlp: Language, name: str):
-    """``nlp.add_pipe("assessor_complexity")`` sets ``doc._.complexity``."""
-    connectors_index()  # fail at build time, not on the first answer
-
-    def component(doc: Doc) -> Doc:
-        doc._.complexity = measure(doc)
-        return doc
-
-    return component

@@ -140,3 +140,31 @@ class Result:
             "word_count": self.word_count,
             "details": self.details,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Result":
+        """The typed result back from :meth:`to_dict`'s output (a stored result),
+        so readers do not walk it with chains of ``.get()``. Results stored by
+        an older schema miss newer keys; those take their defaults."""
+        if not isinstance(data, dict) or "status" not in data:
+            raise ValueError("not a stored result: it has no status")
+        decision = data.get("decision")
+        return cls(
+            status=data["status"], cefr=data.get("cefr"), score=data.get("score"),
+            level=data.get("level"), confidence=data.get("confidence"),
+            grammar=TraitScore(**_trait(data.get("grammar"))),
+            vocabulary=TraitScore(**_trait(data.get("vocabulary"))),
+            issues=tuple(Issue(**{**i, "suggestions": tuple(i.get("suggestions", ()))})
+                         for i in data.get("issues", ())),
+            decision=Decision(**{**decision, "reasons": tuple(decision.get("reasons", ()))})
+            if decision else None,
+            engine=data.get("engine", ""),
+            warnings=tuple(Warning_(**w) for w in data.get("warnings", ())),
+            model_version=data.get("model_version", ""), word_count=data.get("word_count", 0),
+            details=dict(data.get("details") or {}), uncertainty=data.get("uncertainty"),
+            schema_version=data.get("schema_version", SCHEMA_VERSION))
+
+
+def _trait(raw: dict[str, Any] | None) -> dict[str, Any]:
+    raw = raw or {}
+    return {"cefr": raw.get("cefr"), "score": raw.get("score"), "level": raw.get("level")}

@@ -2,10 +2,8 @@
 
 Levels come from the shipped table ``data/wordlevels/word_levels.tsv`` (lemma,
 coarse POS, level); overused basic words and better alternatives from the
-hand-written ``alternatives.json``. Both load once, lazily, under a lock.
-
-Use :func:`profile` on a parsed Doc, or add the ``assessor_vocabulary`` pipe to
-a spaCy pipeline to get ``doc._.vocabulary``.
+hand-written ``alternatives.json``. Both load once per process
+(``resources.shared``). Use :func:`profile` on a parsed Doc.
 """
 from __future__ import annotations
 
@@ -17,7 +15,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ..errors import DataError
@@ -247,21 +244,3 @@ def _overused(doc: Doc, data: WordData) -> tuple[OverusedWord, ...]:
         OverusedWord(lemma, counts[lemma], data.alternatives[lemma])
         for lemma, _ in counts.most_common()
         if lemma in data.alternatives and counts[lemma] >= data.min_repeats)
-
-
-class VocabularyComponent:
-    """spaCy pipe that stores the profile in ``doc._.vocabulary``."""
-
-    def __init__(self, nlp: Language, name: str) -> None:
-        self.name = name
-        if not Doc.has_extension("vocabulary"):
-            Doc.set_extension("vocabulary", default=None)
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.vocabulary = profile(doc)
-        return doc
-
-
-@Language.factory("assessor_vocabulary")
-def create_vocabulary_component(nlp: Language, name: str) -> VocabularyComponent:
-    return VocabularyComponent(nlp, name)

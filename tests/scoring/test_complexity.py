@@ -4,12 +4,11 @@ import time
 from pathlib import Path
 
 import pytest
-import spacy
 
 from assessor.errors import DataError
 from assessor.scoring import complexity
 from assessor.scoring.complexity import Complexity, measure, repetition
-from assessor.scoring.nlp import MODEL_PACKAGE, get_nlp
+from assessor.scoring.nlp import get_nlp
 
 
 @pytest.fixture(scope="module")
@@ -172,14 +171,6 @@ def test_to_dict_is_plain_and_rounded(nlp):
     assert isinstance(d["verb_forms"], list)
     assert d["words"] == 11
     assert all(round(v, 4) == v for v in d.values() if isinstance(v, float))
-
-
-def test_factory_sets_doc_extension():
-    nlp = spacy.load(MODEL_PACKAGE, exclude=["ner"])
-    nlp.add_pipe("assessor_complexity")
-    doc = nlp("We are sorry. The parcel will arrive tomorrow.")
-    assert isinstance(doc._.complexity, Complexity)
-    assert doc._.complexity.sentences == 2
 
 
 @pytest.mark.parametrize("raw", [

