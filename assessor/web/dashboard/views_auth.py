@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ...db.models import ROLES, AuditLog, User
 from ...services import authenticate, create_user
 from ...services.audit_view import TARGETS, AuditFilters, audit_page, people
-from ...services.dashboard_admin import check_password_rules, reset_password, set_active
+from ...services.accounts import check_password_rules, reset_password, set_active
 from ...services.errors import InputError, RateLimited, ServiceError, Unauthorized
 from ..extensions import session as db
 from . import bp, forms

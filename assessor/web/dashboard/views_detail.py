@@ -7,10 +7,10 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ...db.base import utcnow
-from ...db.models import (CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote, Job, Review,
-                          User)
+from ...db.models import CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote, Job, Review, User
+from ...jobs import rows
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
-from ...services import add_note, integrity, record_review, set_candidate_status
+from ...services import add_note, integrity, record_review, results, set_candidate_status
 from ...services.dashboard_candidates import percentiles
 from ...services.decision_reasons import explain_many
 from ...services.erasure import erase_candidate
@@ -22,10 +22,7 @@ from .highlight import numbered, pieces
 
 
 def _attempt(attempt_id: int) -> Attempt:
-    attempt = db().get(Attempt, attempt_id)
-    if attempt is None or attempt.assessment.org_id != current_user().org_id:
-        raise NotFound(f"attempt {attempt_id} not found")
-    return attempt
+    return results.attempt_of(db(), attempt_id, current_user().org_id)
 
 
 def _answer_view(answer, jobs: dict[int, Job]) -> dict:
@@ -47,9 +44,7 @@ def _answer_view(answer, jobs: dict[int, Job]) -> dict:
 
 
 def detail_context(attempt: Attempt) -> dict:
-    ids = [a.id for a in attempt.answers]
-    jobs = {j.answer_id: j for j in db().scalars(select(Job).where(
-        Job.kind == "score", Job.answer_id.in_(ids)))} if ids else {}
+    jobs = rows.for_answers(db(), [a.id for a in attempt.answers])
     reviews = db().scalars(select(Review).where(Review.attempt_id == attempt.id)
                            .order_by(Review.id.desc())).all()
     notes = db().scalars(select(CandidateNote).where(

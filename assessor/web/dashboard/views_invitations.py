@@ -11,7 +11,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from ...db.models import Assessment, Invitation
 from ...services import invite, invite_csv, owned, revoke
 from ...services.audit import actor_of, audit
-from ...services.dashboard_admin import invitation_rows, is_open, resend
+from ...services.assessments import open_now
+from ...services.invitations import invitation_rows, resend
 from ...services.errors import InputError, NotFound, ServiceError
 from ..extensions import invitation_days, mailing, send_emails, session as db
 from . import bp, forms
@@ -38,7 +39,7 @@ def _page(assessment: Assessment, *, created=None, errors=None, error=None, form
     return render_template("dashboard/invitations.html", assessment=assessment, rows=rows,
                            total=total, page=page_no, pages=pages, created=created or [],
                            errors=errors or [], error=error, form=form or {}, confirm=confirm,
-                           open=is_open(assessment), default_days=invitation_days()), status
+                           open=open_now(assessment), default_days=invitation_days()), status
 
 
 @bp.get("/dashboard/assessments/<int:assessment_id>/invitations")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...db.models import TASK_KINDS, ClientAccount, RoleProfileRow, Task
 from ...scoring.types import CEFR_LEVELS
 from ...services import create_task, owned, save_role_profile
-from ...services.dashboard_admin import create_client_account
+from ...services.accounts import create_client_account
 from ...services.errors import InputError, ServiceError
 from ..extensions import session as db
 from . import bp, forms

@@ -8,11 +8,11 @@ from ....db import models as m
 from ....scoring.types import CEFR_LEVELS, OUTCOMES
 from ....services import add_note, owned, record_review, set_candidate_status
 from ....services import erasure
-from ....services.attempts import enqueue_scoring_row
-from ....services.audit import actor_of, audit
-from ....services.errors import Conflict, InputError, NotFound
+from ....jobs import rows
+from ....services import results
+from ....services.errors import InputError, NotFound
 from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
-from ...extensions import queue, session
+from ...extensions import commit, session
 from .. import serializers as ser
 from . import bp
 
@@ -20,10 +20,7 @@ from ...openapi import FLAGS  # noqa: E402  (one list for the filter and its doc
 
 
 def _attempt(attempt_id: int) -> m.Attempt:
-    attempt = session().get(m.Attempt, attempt_id)
-    if attempt is None or attempt.assessment.org_id != current_user().org_id:
-        raise NotFound(f"attempt {attempt_id} not found")
-    return attempt
+    return results.attempt_of(session(), attempt_id, current_user().org_id)
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> list[str] | None:
@@ -88,18 +85,11 @@ def list_attempts():
     return jsonify(ser.page([ser.attempt_summary(a) for a in rows], total, page_no, per_page))
 
 
-def _jobs(attempt: m.Attempt) -> dict[int, m.Job]:
-    ids = [a.id for a in attempt.answers]
-    rows = session().scalars(select(m.Job).where(m.Job.kind == "score",
-                                                 m.Job.answer_id.in_(ids))).all() if ids else []
-    return {j.answer_id: j for j in rows}
-
-
 @bp.get("/attempts/<int:attempt_id>")
 @recruiter()
 def get_attempt(attempt_id: int):
     attempt = _attempt(attempt_id)
-    jobs = _jobs(attempt)
+    jobs = rows.for_answers(session(), [a.id for a in attempt.answers])
     reviews = session().scalars(select(m.Review).where(m.Review.attempt_id == attempt.id)
                                 .order_by(m.Review.id)).all()
     return jsonify({**ser.attempt_summary(attempt),
@@ -110,12 +100,9 @@ def get_attempt(attempt_id: int):
 @bp.get("/answers/<int:answer_id>/score")
 @recruiter()
 def get_score(answer_id: int):
-    answer = session().get(m.Answer, answer_id)
-    if answer is None or answer.attempt.assessment.org_id != current_user().org_id:
-        raise NotFound(f"answer {answer_id} not found")
+    answer = results.answer_of(session(), answer_id, current_user().org_id)
     if answer.latest_score is None:
-        job = session().scalar(select(m.Job).where(m.Job.kind == "score",
-                                                   m.Job.answer_id == answer.id))
+        job = rows.for_answers(session(), [answer.id]).get(answer.id)
         return jsonify({"answer_id": answer.id, "score": None,
                         "scoring": ser.scoring_state(answer, job)}), 202
     return jsonify({"answer_id": answer.id, "score": ser.score(answer.latest_score),
@@ -127,17 +114,9 @@ def get_score(answer_id: int):
 def rescore(answer_id: int):
     """Queue a failed (or any submitted) answer for scoring again, e.g. after
     the grammar engine or the model was fixed. Audited."""
-    answer = session().get(m.Answer, answer_id)
-    user = current_user()
-    if answer is None or answer.attempt.assessment.org_id != user.org_id:
-        raise NotFound(f"answer {answer_id} not found")
-    if answer.submitted_at is None:
-        raise Conflict("the answer has not been submitted", "not_submitted")
-    job = enqueue_scoring_row(session(), answer)
-    job.attempts = 0
-    audit(session(), actor_of(user), "answer.rescore", org_id=user.org_id, target=answer)
-    session().commit()
-    queue().enqueue_score(answer.id)
+    answer = results.answer_of(session(), answer_id, current_user().org_id)
+    commit(results.request_rescore(session(), current_user(), answer))
+    job = rows.for_answers(session(), [answer.id]).get(answer.id)
     return jsonify({"answer_id": answer.id, "score": ser.score(answer.latest_score),
                     "scoring": ser.scoring_state(answer, job)}), 202
 
