@@ -10,9 +10,10 @@ from sqlalchemy import select
 from ...db.models import CANDIDATE_STATUSES, Assessment
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
 from ...services.audit import actor_of, audit
-from ...services.dashboard_candidates import (FLAGS, PER_PAGE, Filters, candidate_page,
-                                              export_csv, funnel, level_distribution,
-                                              percentiles)
+from ...services.export import export_csv
+from ...services.filters import PER_PAGE, Filters
+from ...services.lifecycle import FLAGS
+from ...services.results import candidate_page, funnel, level_distribution, percentiles
 from ...services.decision_reasons import explain_many
 from ...services.errors import InputError
 from ..extensions import session as db

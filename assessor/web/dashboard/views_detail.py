@@ -11,7 +11,7 @@ from ...db.models import CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote, 
 from ...jobs import rows
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
 from ...services import add_note, integrity, record_review, results, set_candidate_status
-from ...services.dashboard_candidates import percentiles
+from ...services.results import percentiles
 from ...services.decision_reasons import explain_many
 from ...services.erasure import erase_candidate
 from ...services.errors import InputError, NotFound, ServiceError

@@ -2,36 +2,34 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import select
 
 from ....db import models as m
-from ....scoring.types import CEFR_LEVELS, OUTCOMES
-from ....services import add_note, owned, record_review, set_candidate_status
-from ....services import erasure
 from ....jobs import rows
-from ....services import results
-from ....services.errors import InputError, NotFound
+from ....scoring.types import CEFR_LEVELS, OUTCOMES
+from ....services import add_note, erasure, owned, record_review, results, set_candidate_status
+from ....services.errors import InputError
+from ....services.filters import AttemptFilter, choose
+from ....services.lifecycle import FLAGS
 from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
 from ...extensions import commit, session
 from .. import serializers as ser
 from . import bp
 
-from ...openapi import FLAGS  # noqa: E402  (one list for the filter and its documentation)
 
 
 def _attempt(attempt_id: int) -> m.Attempt:
     return results.attempt_of(session(), attempt_id, current_user().org_id)
 
 
-def _choice(name: str, allowed: tuple[str, ...]) -> list[str] | None:
+def _choice(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     raw = request.args.get(name)
     if raw is None:
-        return None
-    values = [v.strip() for v in raw.split(",") if v.strip()]
-    bad = [v for v in values if v not in allowed]
-    if bad or not values:
-        raise InputError(f"{name} must be among {', '.join(allowed)}")
-    return values
+        return ()
+    values = tuple(v.strip() for v in raw.split(",") if v.strip())
+    if not values:
+        raise InputError(f"{name} must be one of {', '.join(allowed)}")
+    return choose(name, values, allowed)
 
 
 def _bool_arg(name: str) -> bool | None:
@@ -43,45 +41,27 @@ def _bool_arg(name: str) -> bool | None:
     return raw.lower() in ("true", "1")
 
 
-def _filtered():
-    A = m.Attempt
-    query = select(A).join(m.Assessment, A.assessment_id == m.Assessment.id).where(
-        m.Assessment.org_id == current_user().org_id)
-    if request.args.get("assessment_id") is not None:
-        query = query.where(A.assessment_id == int_arg("assessment_id", 0, 1, 2**31 - 1))
-    if (decisions := _choice("decision", OUTCOMES)) is not None:
-        query = query.where(A.final_decision.in_(decisions))
-    if (levels := _choice("cefr", CEFR_LEVELS)) is not None:
-        query = query.where(A.final_cefr.in_(levels))
-    if (statuses := _choice("status", m.ATTEMPT_STATUSES)) is not None:
-        query = query.where(A.status.in_(statuses))
-    if (review := _bool_arg("needs_review")) is not None:
-        query = query.where(A.needs_review.is_(review))
-    if (flags := _choice("flag", FLAGS)) is not None:
-        for flag in flags:
-            query = query.where(cast(A.flags, String).like(f'%"{flag}"%'))
-    if (flagged := _bool_arg("flagged")) is not None:
-        empty = cast(A.flags, String).in_(["[]", "null"]) | A.flags.is_(None)
-        query = query.where(~empty if flagged else empty)
-    if (since := parse_datetime(request.args.get("from"), "from")) is not None:
-        query = query.where(A.started_at >= since)
-    if (until := parse_datetime(request.args.get("to"), "to")) is not None:
-        query = query.where(A.started_at < until)
-    if q := (request.args.get("q") or "").strip().lower():
-        query = query.join(m.Candidate, A.candidate_id == m.Candidate.id).where(
-            m.Candidate.email.contains(q, autoescape=True)
-            | func.lower(m.Candidate.name).contains(q, autoescape=True))
-    return query
+def _criteria() -> AttemptFilter:
+    return AttemptFilter(
+        org_id=current_user().org_id,
+        assessment_id=int_arg("assessment_id", 0, 1, 2**31 - 1) or None,
+        decisions=_choice("decision", OUTCOMES), levels=_choice("cefr", CEFR_LEVELS),
+        attempt_statuses=_choice("status", m.ATTEMPT_STATUSES),
+        needs_review=_bool_arg("needs_review"), flags=_choice("flag", FLAGS),
+        flagged=_bool_arg("flagged"),
+        since=parse_datetime(request.args.get("from"), "from"),
+        until=parse_datetime(request.args.get("to"), "to"),
+        q=(request.args.get("q") or "").strip())
 
 
 @bp.get("/attempts")
 @recruiter()
 def list_attempts():
     page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
-    query = _filtered()
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    rows = session().scalars(query.order_by(m.Attempt.started_at.desc(), m.Attempt.id.desc())
-                             .offset((page_no - 1) * per_page).limit(per_page)).all()
+    query = results.attempts_query(_criteria())
+    total = results.count(session(), query)
+    rows = session().scalars(results.ordered(query).offset((page_no - 1) * per_page)
+                             .limit(per_page)).all()
     return jsonify(ser.page([ser.attempt_summary(a) for a in rows], total, page_no, per_page))
 
 
