@@ -48,8 +48,9 @@ def choose(name: str, values: tuple[str, ...], allowed: tuple[str, ...]) -> tupl
 
 
 def bounded_int(raw: str | None, name: str, low: int, high: int) -> int | None:
-    """A whole number within [low, high] from a query string; None when absent."""
-    if raw is None or raw == "":
+    """A whole number within [low, high] from a query string or form; None
+    when absent (an empty string is not absent: it is refused)."""
+    if raw is None:
         return None
     try:
         value = int(raw)
@@ -103,9 +104,9 @@ class Filters:
                               ("review", ("yes", "no")), ("sort", SORTS),
                               ("order", ("asc", "desc"))):
             choose(name, tuple(filter(None, [getattr(f, name)])), allowed)
-        f.assessment = bounded_int(get("assessment"), "assessment", 1, 2**31 - 1)
-        f.page = bounded_int(get("page"), "page", 1, 1_000_000) or 1
-        f.per_page = bounded_int(get("per_page"), "per_page", 1, 100) or 25
+        f.assessment = bounded_int(get("assessment") or None, "assessment", 1, 2**31 - 1)
+        f.page = bounded_int(get("page") or None, "page", 1, 1_000_000) or 1
+        f.per_page = bounded_int(get("per_page") or None, "per_page", 1, 100) or 25
         if f.per_page not in PER_PAGE:
             raise InputError(f"per_page must be one of {', '.join(map(str, PER_PAGE))}")
         f.date_from, f.date_to = _date(get("from"), "from"), _date(get("to"), "to")

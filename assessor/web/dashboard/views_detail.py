@@ -14,7 +14,7 @@ from ...services import add_note, integrity, record_review, results, set_candida
 from ...services.results import percentiles
 from ...services.decision_reasons import explain_many
 from ...services.erasure import erase_candidate
-from ...services.errors import InputError, NotFound, ServiceError
+from ...services.errors import InputError, ServiceError
 from ..extensions import session as db
 from . import bp, charts, forms
 from .access import current_user, login_required

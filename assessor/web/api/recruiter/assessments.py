@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ....db import models as m
 from ....errors import NotFound
 from ....services import create_assessment, invite, invite_csv, owned, revoke, update_assessment
 from ....services.assessments import archive_assessment
 from ....services.audit import actor_of, audit
-from ....services.errors import Conflict, InputError, ServiceError
-from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
+from ....services.errors import InputError, ServiceError
+from ...auth import check_types, current_user, int_arg, json_body, paged, parse_datetime, recruiter
 from ...extensions import commit, invitation_days, mailing, send_emails, session
 from .. import serializers as ser
 from . import bp
@@ -91,12 +91,8 @@ def delete_assessment(assessment_id: int):
 @recruiter()
 def list_invitations(assessment_id: int):
     assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
-    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
     query = select(m.Invitation).where(m.Invitation.assessment_id == assessment.id)
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    rows = session().scalars(query.order_by(m.Invitation.id)
-                             .offset((page_no - 1) * per_page).limit(per_page)).all()
-    return jsonify(ser.page([ser.invitation(i) for i in rows], total, page_no, per_page))
+    return jsonify(paged(query.order_by(m.Invitation.id), ser.invitation))
 
 
 @bp.post("/assessments/<int:assessment_id>/invitations")

@@ -11,7 +11,7 @@ from ....services import add_note, erasure, owned, record_review, results, set_c
 from ....services.errors import InputError
 from ....services.filters import AttemptFilter, choose
 from ....services.lifecycle import FLAGS
-from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
+from ...auth import check_types, current_user, int_arg, json_body, paged, parse_datetime, recruiter
 from ...extensions import commit, session
 from .. import serializers as ser
 from . import bp
@@ -57,12 +57,8 @@ def _criteria() -> AttemptFilter:
 @bp.get("/attempts")
 @recruiter()
 def list_attempts():
-    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
-    query = results.attempts_query(_criteria())
-    total = results.count(session(), query)
-    rows = session().scalars(results.ordered(query).offset((page_no - 1) * per_page)
-                             .limit(per_page)).all()
-    return jsonify(ser.page([ser.attempt_summary(a) for a in rows], total, page_no, per_page))
+    query = results.ordered(results.attempts_query(_criteria()))
+    return jsonify(paged(query, ser.attempt_summary))
 
 
 @bp.get("/attempts/<int:attempt_id>")

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ....db import models as m
 from ....services import accounts, create_task, owned, save_role_profile, webhooks
 from ....services.errors import Forbidden
-from ...auth import check_types, current_user, int_arg, json_body, recruiter
+from ...auth import check_types, current_user, json_body, paged, recruiter
 from ...extensions import commit, session
 from .. import serializers as ser
 from . import bp
@@ -121,12 +121,7 @@ def delete_webhook(webhook_id: int):
 @recruiter()
 def list_deliveries(webhook_id: int):
     hook = webhooks.live_webhook(session(), webhook_id, current_user().org_id)
-    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
-    query = select(m.WebhookDelivery).where(m.WebhookDelivery.webhook_id == hook.id)
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    rows = session().scalars(query.order_by(m.WebhookDelivery.id.desc())
-                             .offset((page_no - 1) * per_page).limit(per_page)).all()
-    return jsonify(ser.page([ser.delivery(d) for d in rows], total, page_no, per_page))
+    return jsonify(paged(webhooks.deliveries_query(hook), ser.delivery))
 
 
 @bp.get("/audit")
@@ -135,9 +130,5 @@ def list_audit():
     user = current_user()
     if user.role != "admin":
         raise Forbidden("only admins read the audit log")
-    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
     query = select(m.AuditLog).where(m.AuditLog.org_id == user.org_id)
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    rows = session().scalars(query.order_by(m.AuditLog.id.desc())
-                             .offset((page_no - 1) * per_page).limit(per_page)).all()
-    return jsonify(ser.page([ser.audit(e) for e in rows], total, page_no, per_page))
+    return jsonify(paged(query.order_by(m.AuditLog.id.desc()), ser.audit))
