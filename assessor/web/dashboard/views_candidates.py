@@ -16,7 +16,7 @@ from ...services.lifecycle import FLAGS
 from ...services.results import candidate_page, funnel, level_distribution, percentiles
 from ...services.decision_reasons import explain_many
 from ...services.errors import InputError
-from ..extensions import session as db
+from ..extensions import commit, session as db
 from . import bp, charts
 from .access import current_user, login_required
 
@@ -68,7 +68,7 @@ def export():
     filters = {k: v for k, v in f.to_args(page=1, per_page=25).items() if k != "q"}
     audit(db(), actor_of(user), "candidates.export", org_id=user.org_id,
           details={"filters": filters, "search": bool(f.q)})
-    db().commit()
+    commit()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
     # A BOM makes Excel read the file as UTF-8 (names with accents).
     return Response("\ufeff" + body, mimetype="text/csv", headers={

@@ -15,7 +15,7 @@ from ...services.results import percentiles
 from ...services.decision_reasons import explain_many
 from ...services.erasure import erase_candidate
 from ...services.errors import InputError, ServiceError
-from ..extensions import session as db
+from ..extensions import commit, session as db
 from . import bp, charts, forms
 from .access import current_user, login_required
 from .highlight import numbered, pieces
@@ -97,7 +97,7 @@ def review(attempt_id: int):
         if not (data["cefr_override"] or data["decision_override"]):
             raise InputError("choose a new level or decision to override")
         record_review(db(), current_user(), attempt, data)
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         return _form_error(attempt, str(exc))
     flash("Override saved and recorded in the audit log.", "success")
@@ -110,7 +110,7 @@ def note(attempt_id: int):
     attempt = _attempt(attempt_id)
     try:
         add_note(db(), current_user(), attempt.candidate, forms.text("text", 10_000))
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         return _form_error(attempt, str(exc))
     flash("Note added.", "success")
@@ -125,7 +125,7 @@ def status(attempt_id: int):
     try:
         set_candidate_status(db(), current_user(), candidate,
                              forms.choice("status", CANDIDATE_STATUSES, "status", required=True))
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         return _form_error(attempt, str(exc))
     flash("Status saved.", "success")
@@ -139,7 +139,7 @@ def erase(attempt_id: int):
     if request.form.get("confirm") != "erase":
         return _form_error(attempt, "tick the box to confirm the erasure")
     counts = erase_candidate(db(), current_user(), attempt.candidate)
-    db().commit()
+    commit()
     flash(f"The candidate's data was erased ({counts['attempts']} attempts, "
           f"{counts['answers']} answers); the audit log keeps a record without it.", "success")
     return redirect(url_for("dashboard.candidates"))

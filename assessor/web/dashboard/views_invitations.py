@@ -14,7 +14,7 @@ from ...services.audit import actor_of, audit
 from ...services.assessments import open_now
 from ...services.invitations import invitation_rows, resend
 from ...services.errors import InputError, NotFound, ServiceError
-from ..extensions import invitation_days, mailing, send_emails, session as db
+from ..extensions import commit, invitation_days, mailing, send_emails, session as db
 from . import bp, forms
 from .access import current_user, login_required
 
@@ -62,7 +62,7 @@ def invite_one(assessment_id: int):
                                    forms.text("name", 200), days=_days(),
                                    **mailing(),
                                    allow_duplicate=request.form.get("confirm") == "1")
-        db().commit()
+        commit()
         send_emails([invitation.id])
     except (InputError, ServiceError) as exc:
         db().rollback()
@@ -102,7 +102,7 @@ def invite_bulk(assessment_id: int):
         audit(db(), actor_of(user), "invitation.bulk", org_id=assessment.org_id,
               target=assessment, details={"created": len(report.created),
                                           "errors": len(report.errors)})
-        db().commit()
+        commit()
         send_emails([r["invitation_id"] for r in report.created])
     except (InputError, ServiceError) as exc:
         db().rollback()
@@ -125,7 +125,7 @@ def _invitation(invitation_id: int) -> Invitation:
 def revoke_invitation(invitation_id: int):
     invitation = _invitation(invitation_id)
     revoke(db(), current_user(), invitation)
-    db().commit()
+    commit()
     flash(f"The link for {invitation.candidate.email} no longer works.", "success")
     return redirect(url_for("dashboard.invitations", assessment_id=invitation.assessment_id))
 
@@ -138,7 +138,7 @@ def resend_invitation(invitation_id: int):
     try:
         new, token = resend(db(), current_user(), invitation, days=_days(),
                             **mailing())
-        db().commit()
+        commit()
         send_emails([new.id])
     except (InputError, ServiceError) as exc:
         db().rollback()

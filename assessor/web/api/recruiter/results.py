@@ -105,7 +105,7 @@ def new_review(attempt_id: int):
     check_types(data, {"note": str, "reason": str, "cefr_override": (str, None),
                        "decision_override": (str, None)})
     review = record_review(session(), current_user(), attempt, data)
-    session().commit()
+    commit()
     return jsonify({"review": ser.review(review), "attempt": ser.attempt_summary(attempt)}), 201
 
 
@@ -126,7 +126,7 @@ def patch_candidate(candidate_id: int):
     check_types(data, {"status": str, "note": str})
     set_candidate_status(session(), current_user(), candidate, data.get("status"),
                          data.get("note") or "")
-    session().commit()
+    commit()
     return jsonify(ser.candidate(candidate))
 
 
@@ -135,7 +135,7 @@ def patch_candidate(candidate_id: int):
 def erase_candidate(candidate_id: int):
     candidate = owned(session(), m.Candidate, candidate_id, current_user().org_id)
     counts = erasure.erase_candidate(session(), current_user(), candidate)
-    session().commit()
+    commit()
     return jsonify({"erased": counts})
 
 
@@ -146,6 +146,6 @@ def new_note(candidate_id: int):
     data = json_body()
     check_types(data, {"text": str})
     note = add_note(session(), current_user(), candidate, data.get("text"))
-    session().commit()
+    commit()
     return jsonify({"id": note.id, "text": note.text, "author_id": note.author_id,
                     "created_at": ser.iso(note.created_at)}), 201
