@@ -29,9 +29,9 @@ from .reviews import summarise
 from .webhooks import create_deliveries
 from .work import Work
 
-__all__ = ["GRACE", "start_attempt", "attempt_for", "attempt_or_none", "save_draft", "submit_answer", "finish",
-           "close_if_time_up", "expire_overdue", "check_feedback_allowed",
-           "has_consented", "record_consent"]
+__all__ = ["GRACE", "start_attempt", "attempt_for", "attempt_or_none", "save_draft",
+           "submit_answer", "finish", "close_if_time_up", "expire_overdue",
+           "check_feedback_allowed", "has_consented", "record_consent"]
 
 MAX_EVENTS = 2000
 #: The scorer's limit, so that nothing is accepted that it would refuse

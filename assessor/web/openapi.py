@@ -143,7 +143,8 @@ op("post", "/api/v1/applicant/answers/{task_id}/submit",
    params=[p("task_id"), {"name": "Idempotency-Key", "in": "header", "required": False,
                           "schema": t("string", minLength=1, maxLength=200)}],
    responses={"202": "Submitted", "200": "Submitted"})
-op("post", "/api/v1/applicant/attempt/finish", "Finish: open drafts are submitted, with the checks of a single submit (409 too_long)",
+op("post", "/api/v1/applicant/attempt/finish",
+   "Finish: open drafts are submitted with the checks of a single submit (409 too_long)",
    A, security=INVITATION, responses={"200": "ApplicantAttempt"})
 op("get", "/api/v1/applicant/status", "Attempt and scoring status", A, security=INVITATION,
    responses={"200": "ApplicantStatus"})
