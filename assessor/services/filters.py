@@ -47,17 +47,20 @@ def choose(name: str, values: tuple[str, ...], allowed: tuple[str, ...]) -> tupl
     return values
 
 
-def bounded_int(raw: str | None, name: str, low: int, high: int) -> int | None:
-    """A whole number within [low, high] from a query string or form; None
-    when absent (an empty string is not absent: it is refused)."""
+def bounded_number(raw: str | None, name: str, low: float, high: float, kind: type = int):
+    """A number (``kind`` int or float) within [low, high] from a query
+    string or form; None when absent (an empty string is not absent: it is
+    refused)."""
     if raw is None:
         return None
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise InputError(f"{name} must be a whole number") from None
+        raise InputError(f"{name} must be {'a whole number' if kind is int else 'a number'}") \
+            from None
     if not low <= value <= high:
-        raise InputError(f"{name} must be between {low} and {high}")
+        show = str if kind is int else (lambda v: f"{v:g}")
+        raise InputError(f"{name} must be between {show(low)} and {show(high)}")
     return value
 
 
@@ -104,9 +107,9 @@ class Filters:
                               ("review", ("yes", "no")), ("sort", SORTS),
                               ("order", ("asc", "desc"))):
             choose(name, tuple(filter(None, [getattr(f, name)])), allowed)
-        f.assessment = bounded_int(get("assessment") or None, "assessment", 1, 2**31 - 1)
-        f.page = bounded_int(get("page") or None, "page", 1, 1_000_000) or 1
-        f.per_page = bounded_int(get("per_page") or None, "per_page", 1, 100) or 25
+        f.assessment = bounded_number(get("assessment") or None, "assessment", 1, 2**31 - 1)
+        f.page = bounded_number(get("page") or None, "page", 1, 1_000_000) or 1
+        f.per_page = bounded_number(get("per_page") or None, "per_page", 1, 100) or 25
         if f.per_page not in PER_PAGE:
             raise InputError(f"per_page must be one of {', '.join(map(str, PER_PAGE))}")
         f.date_from, f.date_to = _date(get("from"), "from"), _date(get("to"), "to")

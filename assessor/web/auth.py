@@ -17,7 +17,7 @@ from flask import current_app, g, request
 from ..db.models import User
 from ..services import invitation_for_token, user_for_token
 from ..services.errors import Forbidden, InputError, RateLimited, ServiceError
-from ..services.filters import bounded_int
+from ..services.filters import bounded_number
 from .extensions import queue, session
 from .jsonio import MAX_DEPTH
 
@@ -131,7 +131,7 @@ def json_body(required: bool = True) -> dict[str, Any]:
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
-    value = bounded_int(request.args.get(name), name, low, high)
+    value = bounded_number(request.args.get(name), name, low, high)
     return default if value is None else value
 
 

@@ -26,6 +26,12 @@ def _draft(client, token, task_id, text):
     assert response.status_code == 200, response.json
 
 
+def _close_at_time_limit(app, db, attempt_id):
+    with db.transaction() as s:
+        s.get(m.Attempt, attempt_id).deadline = utcnow() - timedelta(hours=1)
+    recover(app.extensions["assessor"]["ctx"])
+
+
 def test_api_start_needs_consent_like_the_pages(client, db, tenant):
     token = tenant.invitations[0]
     refused = client.post("/api/v1/applicant/attempt", headers=H(token))
@@ -71,9 +77,7 @@ def test_time_limit_close_keeps_an_overlong_draft_and_flags_it(app, client, db, 
     token = tenant.invitations[0]
     attempt_id = _start(client, token)
     _draft(client, token, tenant.task_ids[0], LONG)
-    with db.transaction() as s:
-        s.get(m.Attempt, attempt_id).deadline = utcnow() - timedelta(hours=1)
-    recover(app.extensions["assessor"]["ctx"])
+    _close_at_time_limit(app, db, attempt_id)
     with db.transaction() as s:
         attempt = s.get(m.Attempt, attempt_id)
         assert attempt.status == "submitted"
@@ -89,9 +93,7 @@ def test_time_limit_close_marks_near_duplicates_like_a_submit(app, client, db, t
     assert submitted.status_code == 202
     copier = _start(client, second)
     _draft(client, second, tenant.task_ids[0], SAMPLE)
-    with db.transaction() as s:
-        s.get(m.Attempt, copier).deadline = utcnow() - timedelta(hours=1)
-    recover(app.extensions["assessor"]["ctx"])
+    _close_at_time_limit(app, db, copier)
     with db.transaction() as s:
         flags = {a.id: set(a.flags) for a in s.scalars(select(m.Attempt))}
         assert all("near_duplicate" in f for f in flags.values()), flags
