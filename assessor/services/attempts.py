@@ -146,6 +146,9 @@ def _check_text(text: Any, limit_chars: int) -> str:
         raise InputError("text must be a string")
     if len(text) > limit_chars:
         raise InputError(f"text is longer than {limit_chars} characters")
+    if "\x00" in text:
+        # PostgreSQL cannot store NUL in text (a 5xx there); no one types it.
+        raise InputError("text must not contain NUL characters")
     return text
 
 

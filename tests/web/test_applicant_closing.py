@@ -86,3 +86,10 @@ def test_the_door_refuses_what_the_scorer_would_refuse(client, tenant, fake_scor
     spec = client.get("/openapi.json").json["components"]["schemas"]
     assert spec["SubmitInput"]["properties"]["text"]["maxLength"] == limit
     assert spec["DraftInput"]["properties"]["text"]["maxLength"] == limit
+
+
+def test_a_nul_character_is_refused_on_every_database(client, tenant):
+    token = _started(client, tenant)
+    response = _draft(client, token, tenant.task_ids[0], "a\x00b")
+    assert response.status_code == 422, response.json
+
