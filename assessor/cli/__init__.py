@@ -7,16 +7,14 @@ exit code.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from ..errors import AssessorError
+from . import scoring, service
 
 # Modules that contribute sub-commands, in the order they appear in --help.
-_COMMAND_MODULES = (
-    "assessor.cli.scoring",
-    "assessor.cli.service",
-)
+# Imported, not named: a missing module fails at once instead of dropping commands.
+_COMMAND_MODULES = (scoring, service)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,15 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="assessor",
         description="English writing assessment: CEFR grammar and vocabulary levels.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # Only a missing module of our own is tolerated (an area not built
-            # yet); a missing third-party dependency is a real error.
-            if exc.name != name:
-                raise
-            continue
+    for module in _COMMAND_MODULES:
         module.register(sub)
     return parser
 

@@ -12,18 +12,21 @@ import time
 import traceback
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import observability, scoring
 from ..db.base import utcnow
-from ..db.models import Answer, Job, Score
+from ..db.models import Answer, Score
 from ..errors import InputError
 from ..services.assessments import profile_for
+from ..services.lifecycle import add_flag
 from ..services.outbox import queue_results_notice
 from ..services.reviews import summarise
+from ..services.webhooks import create_deliveries
+from ..services.work import Work
+from . import dispatch, rows
 from .context import JobContext, Outcome, backoff
-from .webhooks import create_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -65,22 +68,13 @@ def _claim(ctx: JobContext, answer_id: int) -> tuple[str, dict | None]:
         if answer is None or answer.submitted_at is None:
             return "missing", None
         if _already_scored(session, answer_id, current_model_version(ctx)):
-            session.execute(update(Job).where(Job.kind == "score", Job.answer_id == answer_id,
-                                              Job.status != "done")
-                            .values(status="done", finished_at=now, lease_until=None))
+            rows.mark_done(session, answer_id, now, only_open=True)
             return "skip", None
-        claimed = session.execute(
-            update(Job).where(
-                Job.kind == "score", Job.answer_id == answer_id,
-                or_(Job.status == "queued", and_(Job.status == "running", Job.lease_until < now)),
-                or_(Job.run_after.is_(None), Job.run_after <= now + timedelta(seconds=1)))
-            .values(status="running", attempts=Job.attempts + 1, started_at=now,
-                    lease_until=lease, updated_at=now)).rowcount
-        if not claimed:
+        attempts = rows.claim(session, answer_id, now, lease)
+        if attempts is None:
             return "busy", None
-        job = session.scalar(select(Job).where(Job.kind == "score", Job.answer_id == answer_id))
         return "run", {"text": answer.text, "prompt": answer.task.prompt,
-                       "profile": profile_for(answer.attempt.assessment), "attempts": job.attempts,
+                       "profile": profile_for(answer.attempt.assessment), "attempts": attempts,
                        "target_words": target_words(answer)}
 
 
@@ -105,16 +99,11 @@ def score_answer(ctx: JobContext, answer_id: int) -> Outcome:
         return _fail(ctx, answer_id, _describe(exc), retry=True, attempts=work["attempts"])
     observability.observe_scoring(result.to_dict(), time.perf_counter() - started)
     try:
-        deliveries, emails = _store(ctx, answer_id, result.to_dict())
+        follow_up = _store(ctx, answer_id, result.to_dict())
     except Exception as exc:  # noqa: BLE001 - database faults: retry with backoff
         log.warning("storing the score of answer %s failed: %s", answer_id, exc)
         return _fail(ctx, answer_id, _describe(exc), retry=True, attempts=work["attempts"])
-    if ctx.queue is not None:
-        for delivery_id in deliveries:
-            ctx.queue.enqueue_webhook(delivery_id)
-        if ctx.config.SMTP_HOST:
-            for message_id in emails:
-                ctx.queue.enqueue_email(message_id)
+    dispatch.enqueue(ctx.queue, follow_up, smtp=bool(ctx.config.SMTP_HOST))
     return Outcome("done")
 
 
@@ -122,7 +111,7 @@ def _describe(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
 
 
-def _store(ctx: JobContext, answer_id: int, data: dict) -> tuple[list[int], list[int]]:
+def _store(ctx: JobContext, answer_id: int, data: dict) -> Work:
     """Store the score; returns the webhook deliveries and emails to enqueue."""
     now = utcnow()
     decision = data.get("decision") or {}
@@ -141,26 +130,17 @@ def _store(ctx: JobContext, answer_id: int, data: dict) -> tuple[list[int], list
         except IntegrityError:
             # Another run stored this version first: that score stands.
             session.rollback()
-            _finish(ctx, answer_id, "done", None)
-            return [], []
-        session.execute(update(Job).where(Job.kind == "score", Job.answer_id == answer_id)
-                        .values(status="done", finished_at=now, lease_until=None,
-                                last_error=None, updated_at=now))
-        deliveries, emails = [], []
+            with ctx.db.transaction() as again:
+                rows.mark_done(again, answer_id, now)
+            return Work()
+        rows.mark_done(session, answer_id, now)
+        follow_up = Work()
         if summarise(answer.attempt):
-            deliveries = create_deliveries(session, answer.attempt, "score.ready")
+            follow_up.webhooks = create_deliveries(session, answer.attempt, "score.ready")
             notice = queue_results_notice(session, answer.attempt, ctx.config.PUBLIC_URL)
-            emails = [notice.id] if notice is not None else []
+            follow_up.emails = [notice.id] if notice is not None else []
         session.flush()
-        return [d.id for d in deliveries], emails
-
-
-def _finish(ctx: JobContext, answer_id: int, status: str, error: str | None) -> None:
-    now = utcnow()
-    with ctx.db.transaction() as session:
-        session.execute(update(Job).where(Job.kind == "score", Job.answer_id == answer_id)
-                        .values(status=status, finished_at=now, lease_until=None,
-                                last_error=error, updated_at=now))
+        return follow_up
 
 
 def _fail(ctx: JobContext, answer_id: int, error: str, *, retry: bool, attempts: int) -> Outcome:
@@ -168,27 +148,17 @@ def _fail(ctx: JobContext, answer_id: int, error: str, *, retry: bool, attempts:
     now = utcnow()
     retry = retry and attempts < ctx.config.JOB_MAX_ATTEMPTS
     delay = backoff(ctx.config.JOB_BACKOFF_SECONDS, attempts) if retry else None
-    values = dict(last_error=error, lease_until=None, updated_at=now)
-    if retry:
-        values.update(status="queued", run_after=now + timedelta(seconds=delay))
-    else:
-        values.update(status="failed", finished_at=now)
     try:
         with ctx.db.transaction() as session:
-            session.execute(update(Job).where(Job.kind == "score", Job.answer_id == answer_id)
-                            .values(**values))
+            rows.mark_failed(session, answer_id, now, error,
+                             now + timedelta(seconds=delay) if retry else None)
             if not retry:
-                _flag_failed(session, answer_id)
+                # A failed answer puts its attempt in front of a human.
+                attempt = session.get(Answer, answer_id).attempt
+                attempt.needs_review = True
+                add_flag(attempt, "scoring_failed")
     except Exception:  # noqa: BLE001 - the database is down too: the lease expires and recovery retries
         log.exception("could not record the failure of answer %s", answer_id)
         delay = backoff(ctx.config.JOB_BACKOFF_SECONDS, attempts)
         retry = True
     return Outcome("retry" if retry else "failed", retry_in=delay, detail=error)
-
-
-def _flag_failed(session, answer_id: int) -> None:
-    """A failed answer puts its attempt in front of a human."""
-    attempt = session.get(Answer, answer_id).attempt
-    attempt.needs_review = True
-    if "scoring_failed" not in (attempt.flags or []):
-        attempt.flags = [*(attempt.flags or []), "scoring_failed"]

@@ -1,4 +1,5 @@
-"""Webhook deliveries: signed POSTs with retries, one row per delivery.
+"""Sending webhook deliveries (created by :mod:`assessor.services.webhooks`):
+signed POSTs with retries, one row per delivery.
 
 Signature: ``X-Assessor-Signature: sha256=HMAC(secret, "{timestamp}.{body}")``
 with the timestamp (Unix seconds) in ``X-Assessor-Timestamp``; receivers
@@ -16,43 +17,13 @@ import requests
 from sqlalchemy import and_, or_, select, update
 
 from ..db.base import utcnow
-from ..db.models import Attempt, Webhook, WebhookDelivery
+from ..db.models import Webhook, WebhookDelivery
 from ..services.errors import UnsafeTarget
 from ..services.netguard import parse_target, pinned_session, resolve_once
 from ..services.security import sign
 from .context import JobContext, Outcome, backoff
 
 log = logging.getLogger(__name__)
-EVENTS = ("score.ready",)
-
-
-def attempt_payload(attempt: Attempt) -> dict[str, Any]:
-    return {
-        "attempt_id": attempt.id,
-        "assessment_id": attempt.assessment_id,
-        "candidate": {"id": attempt.candidate_id, "email": attempt.candidate.email,
-                      "name": attempt.candidate.name},
-        "status": attempt.status,
-        "cefr": attempt.final_cefr, "score": attempt.score, "decision": attempt.final_decision,
-        "needs_review": attempt.needs_review, "flags": list(attempt.flags or []),
-        "answers": [{"answer_id": a.id, "task_id": a.task_id,
-                     "cefr": a.latest_score.cefr if a.latest_score else None,
-                     "score": a.latest_score.score if a.latest_score else None,
-                     "decision": a.latest_score.decision if a.latest_score else None}
-                    for a in attempt.answers if a.submitted_at is not None],
-    }
-
-
-def create_deliveries(session, attempt: Attempt, event: str) -> list[WebhookDelivery]:
-    hooks = session.scalars(select(Webhook).where(Webhook.org_id == attempt.assessment.org_id,
-                                                  Webhook.active.is_(True))).all()
-    payload = {"event": event, "data": attempt_payload(attempt)}
-    deliveries = [WebhookDelivery(webhook_id=h.id, event=event, payload=payload, status="pending",
-                                  attempts=0, next_attempt_at=utcnow())
-                  for h in hooks if event in (h.events or EVENTS)]
-    session.add_all(deliveries)
-    session.flush()
-    return deliveries
 
 
 def _claim(ctx: JobContext, delivery_id: int):

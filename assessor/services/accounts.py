@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.base import utcnow
-from ..db.models import ROLES, ApiToken, Organisation, RoleProfileRow, User
+from ..db.models import ROLES, ApiToken, ClientAccount, Organisation, RoleProfileRow, User
 from ..scoring.profiles import RoleProfile, builtin_profiles
 from .audit import actor_of, audit
-from .errors import Conflict, InputError, NotFound, Unauthorized
+from .errors import Conflict, Forbidden, InputError, NotFound, Unauthorized
 from .security import API_TOKEN_PREFIX, check_password, hash_password, hash_token, new_token
 
 
@@ -118,3 +118,76 @@ def save_role_profile(session: Session, user: User, data: dict) -> RoleProfileRo
     audit(session, actor_of(user), "role_profile.save", org_id=user.org_id, target=row,
           details=profile.to_dict())
     return row
+
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+
+
+def check_password_rules(password: str) -> str:
+    """Length is what makes a password strong; no composition rules (NIST SP 800-63B)."""
+    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InputError(f"a password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    return password
+
+
+def _require_admin_of(admin: User, user: User) -> None:
+    if not (admin.active and admin.role == "admin"):
+        raise Forbidden("only admins can do this")
+    if user.org_id != admin.org_id:
+        raise Forbidden("users of another organisation cannot be changed")
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign the user out everywhere: dashboard cookies carry the version
+    they were issued with and an older one is refused."""
+    user.session_version = (user.session_version or 0) + 1
+    session.flush()
+
+
+def reset_password(session: Session, admin: User, user: User, password: str) -> User:
+    """An admin sets a new password for a user of the same organisation."""
+    _require_admin_of(admin, user)
+    user.password_hash = hash_password(check_password_rules(password))
+    end_sessions(session, user)
+    # The password itself never goes into the log, only who reset whose.
+    audit(session, actor_of(admin), "user.password_reset", org_id=admin.org_id, target=user,
+          details={"email": user.email})
+    return user
+
+
+def set_active(session: Session, admin: User, user: User, active: bool) -> User:
+    _require_admin_of(admin, user)
+    if user.id == admin.id and not active:
+        raise Conflict("you cannot deactivate your own account", "self_deactivate")
+    user.active = bool(active)
+    # Both ways: a cookie from before a deactivation must not work again
+    # once the account is reactivated.
+    end_sessions(session, user)
+    audit(session, actor_of(admin), "user.activate" if active else "user.deactivate",
+          org_id=admin.org_id, target=user, details={"email": user.email})
+    return user
+
+
+def client_accounts(session: Session, org_id: int) -> list[ClientAccount]:
+    return list(session.scalars(select(ClientAccount).where(ClientAccount.org_id == org_id)
+                                .order_by(ClientAccount.id)))
+
+
+def create_client_account(session: Session, user: User, name: object) -> ClientAccount:
+    """A client of the employer; names are unique within the organisation
+    (the API and the dashboard alike: two "Acme" rows cannot be told apart)."""
+    if not user.can_write:
+        raise Forbidden("viewers cannot add client accounts")
+    name = str(name or "").strip()
+    if not name or len(name) > 200:
+        raise InputError("a client account needs a name of 1 to 200 characters")
+    if session.scalar(select(ClientAccount.id).where(ClientAccount.org_id == user.org_id,
+                                                     ClientAccount.name == name)):
+        raise Conflict(f"a client account named {name!r} exists", "client_exists")
+    client = ClientAccount(org_id=user.org_id, name=name)
+    session.add(client)
+    session.flush()
+    audit(session, actor_of(user), "client_account.create", org_id=user.org_id, target=client,
+          details={"name": name})
+    return client

@@ -4,14 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..db.models import (TASK_KINDS, Assessment, AssessmentTask, ClientAccount, RoleProfileRow,
-                         Task, User)
+from ..db.base import utcnow
+from ..db.models import (TASK_KINDS, Assessment, AssessmentTask, Attempt, ClientAccount,
+                         RoleProfileRow, Task, User)
 from ..scoring.profiles import RoleProfile
 from .audit import actor_of, audit
-from .errors import InputError, NotFound
+from .errors import Conflict, Forbidden, InputError, NotFound
+from .lifecycle import is_open
 
 ASSESSMENT_FIELDS = ("title", "description", "time_limit_minutes", "opens_at", "closes_at",
                      "max_attempts", "cooldown_days", "show_feedback", "allow_paste",
@@ -116,8 +118,21 @@ def create_assessment(session: Session, user: User, data: dict[str, Any]) -> Ass
     return assessment
 
 
+def attempts_started(session: Session, assessment: Assessment) -> int:
+    return session.scalar(select(func.count(Attempt.id)).where(
+        Attempt.assessment_id == assessment.id)) or 0
+
+
+#: What applicants answered under: frozen once an attempt exists.
+FROZEN = ("tasks", "thresholds", "role_profile", "role_profile_id")
+
+
 def update_assessment(session: Session, user: User, assessment: Assessment,
                       data: dict[str, Any]) -> Assessment:
+    if any(k in data for k in FROZEN) and attempts_started(session, assessment):
+        # Changing the tasks or the bars would make the results incomparable.
+        raise Conflict("tasks and thresholds cannot change once attempts exist; "
+                       "create a new assessment", "assessment_in_use")
     values = {k: data[k] for k in ASSESSMENT_FIELDS if k in data}
     _check_fields(session, user, {**{f: getattr(assessment, f) for f in ("opens_at", "closes_at")},
                                   **values})
@@ -144,3 +159,34 @@ def update_assessment(session: Session, user: User, assessment: Assessment,
 def profile_for(assessment: Assessment) -> RoleProfile:
     """The role profile the scoring core gets: the assessment's own thresholds."""
     return RoleProfile.from_dict(assessment.profile)
+
+
+def archive_assessment(session: Session, user: User, assessment: Assessment) -> Assessment:
+    """Closed for good; its results and audit trail are kept."""
+    if not user.can_write:
+        raise Forbidden("viewers cannot archive assessments")
+    assessment.archived = True
+    audit(session, actor_of(user), "assessment.archive", org_id=user.org_id, target=assessment)
+    session.flush()
+    return assessment
+
+
+def set_open(session: Session, user: User, assessment: Assessment, open_: bool) -> Assessment:
+    """Open now (clear a past close date and a future open date) or close now."""
+    if not user.can_write:
+        raise Forbidden("viewers cannot open or close assessments")
+    now = utcnow()
+    if open_:
+        data: dict[str, Any] = {"closes_at": None, "archived": False}
+        if assessment.opens_at and assessment.opens_at > now:
+            data["opens_at"] = now
+    else:
+        data = {"closes_at": now}
+        if assessment.opens_at and assessment.opens_at >= now:
+            data["opens_at"] = None
+    return update_assessment(session, user, assessment, data)
+
+
+def open_now(assessment: Assessment, now: datetime | None = None) -> bool:
+    """Whether the assessment takes new attempts now (the one rule, in lifecycle)."""
+    return is_open(assessment, now or utcnow())

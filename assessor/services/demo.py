@@ -93,10 +93,11 @@ def _sample_submission(session: Session, user: User, assessment: Assessment,
     if _has_attempt(session, assessment, sample["email"]):
         return []
     invitation, _ = invite(session, user, assessment, sample["email"], sample["name"])
-    attempt, _ = start_attempt(session, invitation)
+    # A made-up applicant: the consent is part of the sample data.
+    attempt, _ = start_attempt(session, invitation, consent=True)
     ids = []
     for item, text in zip(assessment.items, sample["answers"]):
-        answer, _ = submit_answer(session, attempt, item.task_id, text, "demo")
+        answer, _, _ = submit_answer(session, attempt, item.task_id, text, "demo")
         ids.append(answer.id)
     return ids
 

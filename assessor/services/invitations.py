@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..db.base import utcnow
 from ..db.models import Assessment, Attempt, Candidate, Invitation, User
 from .audit import actor_of, audit
-from .errors import Conflict, InputError, Unauthorized
+from .errors import Conflict, Forbidden, InputError, Unauthorized
 from .outbox import queue_invitation
 from .security import hash_token, new_token
 
@@ -185,3 +185,47 @@ def revoke(session: Session, user: User, invitation: Invitation) -> Invitation:
         invitation.revoked_at = utcnow()
         audit(session, actor_of(user), "invitation.revoke", org_id=user.org_id, target=invitation)
     return invitation
+
+
+@dataclass
+class InvitationRow:
+    invitation: Invitation
+    state: str  # pending, started, expired, revoked
+
+
+def invitation_state(invitation: Invitation, now: datetime) -> str:
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.used_at is not None:
+        return "started"
+    return "expired" if invitation.expires_at <= now else "pending"
+
+
+def invitation_rows(session: Session, assessment: Assessment, *, limit: int = 500,
+                    offset: int = 0) -> tuple[list[InvitationRow], int]:
+    query = select(Invitation).where(Invitation.assessment_id == assessment.id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Invitation.id.desc()).offset(offset).limit(limit)).all()
+    now = utcnow()
+    return [InvitationRow(i, invitation_state(i, now)) for i in rows], total
+
+
+def resend(session: Session, user: User, invitation: Invitation,
+           days: int = 14, public_url: str | None = None,
+           remind_days: int = 0) -> tuple[Invitation, str]:
+    """A fresh link for a candidate whose link was lost or ran out: only the
+    hash of a token is stored, so the old link cannot be shown again; it is
+    revoked and a new one issued."""
+    if not user.can_write:
+        raise Forbidden("viewers cannot send invitations")
+    if invitation.used_at is not None:
+        raise Conflict("this candidate has already started; the link cannot be resent",
+                       "already_started")
+    revoke(session, user, invitation)
+    new, token = invite(session, user, invitation.assessment, invitation.candidate.email,
+                        invitation.candidate.name, days=days, public_url=public_url,
+                        remind_days=remind_days)
+    audit(session, actor_of(user), "invitation.resend", org_id=user.org_id, target=new,
+          details={"replaces": invitation.id})
+    return new, token
+

@@ -12,10 +12,22 @@ from ..db.models import (CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote, 
 from ..scoring.types import CEFR_LEVELS, OUTCOMES, level_to_cefr, level_to_score
 from .audit import actor_of, audit
 from .errors import Forbidden, InputError
+from .lifecycle import move
 
 # Worst first: an attempt's decision is the worst of its answers' decisions,
 # because one task the applicant cannot do is a reason not to pass them.
 _OUTCOME_ORDER = ("not_yet", "trainable", "pass")
+
+
+def weighted_level(answers, read) -> float | None:
+    """The word-weighted mean of ``read(result)`` over the answers' latest
+    scores (a long answer shows more of the writer than a short one); None
+    when no answer has that level."""
+    pairs = [(read(a.latest_score.result), a.word_count or 1) for a in answers
+             if a.latest_score is not None]
+    pairs = [(level, words) for level, words in pairs if level is not None]
+    total = sum(words for _, words in pairs)
+    return sum(level * words for level, words in pairs) / total if total else None
 
 
 def summarise(attempt: Attempt) -> bool:
@@ -29,22 +41,18 @@ def summarise(attempt: Attempt) -> bool:
     scores: list[Score] = [a.latest_score for a in submitted if a.latest_score is not None]
     if not submitted or len(scores) < len(submitted):
         return False
-    rated = [(s, a.word_count or 1) for s, a in zip(scores, submitted)
-             if s.result.get("level") is not None]
-    if rated:
-        total = sum(w for _, w in rated)
-        level = sum(s.result["level"] * w for s, w in rated) / total
-        attempt.cefr, attempt.score = level_to_cefr(level), level_to_score(level)
-    else:
-        attempt.cefr = attempt.score = None
+    level = weighted_level(submitted, lambda result: result.get("level"))
+    attempt.cefr, attempt.score = (None, None) if level is None else (
+        level_to_cefr(level), level_to_score(level))
     outcomes = [s.decision for s in scores if s.decision in _OUTCOME_ORDER]
     attempt.decision = min(outcomes, key=_OUTCOME_ORDER.index) if outcomes else None
-    unscored = len(rated) < len(scores)
+    unscored = any(s.result.get("level") is None for s in scores)
     attempt.needs_review = any(s.needs_review for s in scores) or unscored
     _apply_overrides(attempt)
     # A failure that a later run repaired is no longer a flag.
     attempt.flags = [f for f in (attempt.flags or []) if f != "scoring_failed"]
-    attempt.status, attempt.scored_at = "scored", utcnow()
+    move(attempt, "scored")
+    attempt.scored_at = utcnow()
     return True
 
 

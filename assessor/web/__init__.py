@@ -1,13 +1,13 @@
 """The Flask application factory.
 
-Blueprints are listed in :data:`BLUEPRINTS` as ``"module:attribute"``;
-adding an area is one line. Areas not written yet (the applicant pages and
-the recruiter dashboard) are skipped while their module does not exist.
+Every area is imported here and registered in :data:`BLUEPRINTS`, so a
+missing or misspelt module is an ImportError at start-up, never a silently
+absent set of routes (and their CSRF protection with them). Security, the
+service extension (database, queue) and observability are wired here too,
+for the whole app.
 """
 from __future__ import annotations
 
-import importlib
-import logging
 import secrets
 from pathlib import Path
 
@@ -17,19 +17,18 @@ from werkzeug.routing import IntegerConverter
 
 from ..config import Config
 from ..errors import ConfigError
-from .errors import register_error_handlers
-from .jsonio import StrictJSONProvider
 from ..observability import Observability
+from . import docs, health, security
+from .api import applicant as api_applicant
+from .api import recruiter as api_recruiter
+from .applicant import bp as applicant_bp
+from .dashboard import bp as dashboard_bp
+from .dashboard import filters as dashboard_filters
+from .errors import register_error_handlers
 from .extensions import Service
+from .jsonio import StrictJSONProvider
 
-BLUEPRINTS = (
-    "assessor.web.health:bp",
-    "assessor.web.docs:bp",
-    "assessor.web.api.recruiter:bp",
-    "assessor.web.api.applicant:bp",
-    "assessor.web.applicant:bp",
-    "assessor.web.dashboard:bp",
-)
+BLUEPRINTS = (health.bp, docs.bp, api_recruiter.bp, api_applicant.bp, applicant_bp, dashboard_bp)
 
 service = Service()
 
@@ -41,19 +40,6 @@ class IdConverter(IntegerConverter):
     def to_python(self, value: str) -> int:
         number = super().to_python(value)
         return number if number <= 2**31 - 1 else 0
-
-
-def _register_blueprints(app: Flask) -> None:
-    for spec in BLUEPRINTS:
-        module_name, _, attr = spec.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            # Only a missing area of our own is tolerated, not a missing dependency.
-            if exc.name != module_name:
-                raise
-            continue
-        app.register_blueprint(getattr(module, attr))
 
 
 def _database_url(app: Flask, config: Config) -> str:
@@ -92,10 +78,13 @@ def create_app(config: Config | None = None, *, start_worker: bool = True,
                                 x_proto=config.TRUSTED_PROXIES)
     app.config["DATABASE_URL"] = _database_url(app, config)
     config.DATABASE_URL = app.config["DATABASE_URL"]
-    logging.basicConfig(level=logging.INFO)
-    register_error_handlers(app)
+    # Observability configures logging (text or JSON) for the process.
     Observability().init_app(app, config)
+    register_error_handlers(app)
+    security.init_app(app)
     service.init_app(app, config, start_worker=start_worker)
     if blueprints:
-        _register_blueprints(app)
+        for blueprint in BLUEPRINTS:
+            app.register_blueprint(blueprint)
+        dashboard_filters.register(app)
     return app

@@ -17,6 +17,7 @@ from flask import current_app, g, request
 from ..db.models import User
 from ..services import invitation_for_token, user_for_token
 from ..services.errors import Forbidden, InputError, RateLimited, ServiceError
+from ..services.filters import bounded_number
 from .extensions import queue, session
 from .jsonio import MAX_DEPTH
 
@@ -130,16 +131,8 @@ def json_body(required: bool = True) -> dict[str, Any]:
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InputError(f"{name} must be an integer") from None
-    if not low <= value <= high:
-        raise InputError(f"{name} must be between {low} and {high}")
-    return value
+    value = bounded_number(request.args.get(name), name, low, high)
+    return default if value is None else value
 
 
 def parse_datetime(value: Any, name: str) -> datetime | None:
@@ -180,3 +173,16 @@ def check_types(data: dict[str, Any], spec: dict[str, type | tuple]) -> None:
             names = "/".join(k.__name__.replace("str", "string").replace("int", "integer")
                              for k in kinds)
             raise InputError(f"{key} must be of type {names}")
+
+
+def paged(query, serialise: Callable[[Any], dict]) -> dict[str, Any]:
+    """One page of ``query`` (``page``, ``per_page`` from the query string)
+    in the API's page envelope."""
+    from sqlalchemy import func, select
+
+    from .api.serializers import page
+
+    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
+    total = session().scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session().scalars(query.offset((page_no - 1) * per_page).limit(per_page)).all()
+    return page([serialise(r) for r in rows], total, page_no, per_page)

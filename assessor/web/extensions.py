@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from ..config import Config
 from ..db import Database
-from ..jobs import JobContext, make_queue
+from ..jobs import JobContext, dispatch, make_queue
+from ..services.work import Work
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +51,20 @@ def queue():
     return state()["queue"]
 
 
+def _smtp() -> bool:
+    return bool(current_app.config["ASSESSOR_CONFIG"].SMTP_HOST)
+
+
+def commit(work: Work | None = None) -> None:
+    """Commit the request's transaction, then enqueue what it left to do: the
+    request owns its transaction, services only flush."""
+    dispatch.commit_and_enqueue(session(), queue(), work, smtp=_smtp())
+
+
 def send_emails(invitation_ids: list[int]) -> None:
     """After the commit: enqueue the invitations' pending emails (without
     SMTP they wait in the outbox, where the dashboard shows them)."""
-    from ..services.outbox import pending_for
-
-    if not current_app.config["ASSESSOR_CONFIG"].SMTP_HOST:
-        return
-    for message_id, delay in pending_for(session(), invitation_ids):
-        queue().enqueue_email(message_id, delay=delay)
+    dispatch.enqueue_invitation_emails(session(), queue(), invitation_ids, smtp=_smtp())
 
 
 def mailing() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..db.models import ATTEMPT_STATUSES
 from ..scoring.types import CEFR_LEVELS, OUTCOMES
+from ..services.lifecycle import FLAGS
 from .openapi_schemas import SCHEMAS, arr, ref, t
 
 TOKEN = [{"apiToken": []}]
@@ -48,7 +49,6 @@ def csv_of(values) -> dict[str, Any]:
 PAGING = [q("page", t("integer", minimum=1, maximum=100000)),
           q("per_page", t("integer", minimum=1, maximum=200))]
 R, A = "Recruiter", "Applicant"
-FLAGS = ("paste", "focus_lost", "near_duplicate", "auto_submitted", "scoring_failed")
 
 op("get", "/healthz", "Liveness", "Health", security=[], responses={"200": "Health"})
 op("get", "/readyz", "Readiness: database, queue, grammar engine", "Health", security=[],
@@ -131,7 +131,9 @@ op("get", "/api/v1/audit", "Read the audit log (admins)", R, params=PAGING,
    responses={"200": "AuditEntryPage"})
 op("get", "/api/v1/applicant", "The assessment, tasks and attempt of the invitation", A,
    security=INVITATION, responses={"200": "ApplicantOverview"})
-op("post", "/api/v1/applicant/attempt", "Start the attempt (idempotent)", A, security=INVITATION,
+op("post", "/api/v1/applicant/attempt",
+   "Start the attempt (idempotent); needs consent to the privacy notice (409 consent_required)",
+   A, security=INVITATION, body="StartInput",
    responses={"201": "ApplicantAttempt", "200": "ApplicantAttempt"})
 op("put", "/api/v1/applicant/answers/{task_id}/draft", "Save a draft", A, security=INVITATION,
    params=[p("task_id")], body="DraftInput", responses={"200": "DraftSaved"})
@@ -141,7 +143,8 @@ op("post", "/api/v1/applicant/answers/{task_id}/submit",
    params=[p("task_id"), {"name": "Idempotency-Key", "in": "header", "required": False,
                           "schema": t("string", minLength=1, maxLength=200)}],
    responses={"202": "Submitted", "200": "Submitted"})
-op("post", "/api/v1/applicant/attempt/finish", "Finish: open drafts are submitted as they stand",
+op("post", "/api/v1/applicant/attempt/finish",
+   "Finish: open drafts are submitted with the checks of a single submit (409 too_long)",
    A, security=INVITATION, responses={"200": "ApplicantAttempt"})
 op("get", "/api/v1/applicant/status", "Attempt and scoring status", A, security=INVITATION,
    responses={"200": "ApplicantStatus"})

@@ -192,6 +192,7 @@ SCHEMAS: dict[str, Any] = {
                           "time_limit_minutes": t(I, True), "draft_text": t(S, True),
                           "saved_at": DTN, "submitted": t(B)}))},
         ["assessment", "tasks", "attempt"]),
+    "StartInput": obj({"consent": t(B)}, []),
     "DraftInput": obj({"text": t(S, maxLength=MAX_ANSWER_CHARS), "events": arr(_EVENT, maxItems=2000)},
                       ["text"]),
     "DraftSaved": obj({"task_id": ID, "saved_at": DT, "deadline": DTN}, ["task_id", "saved_at"]),

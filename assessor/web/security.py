@@ -1,7 +1,6 @@
 """App-wide CSRF protection, security headers and a strict Content-Security-Policy.
 
-Call :func:`init_app` once per app (the applicant blueprint does it from
-``record_once``, so the factory needs no change). The JSON API under
+The factory calls :func:`init_app` for the whole app. The JSON API under
 ``/api/`` is exempt from CSRF: it authenticates with tokens in headers, never
 with cookies, so a forged cross-site request carries no credential.
 """
@@ -91,12 +90,18 @@ def _headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """CSRF on every unsafe HTML request, the security headers and the
+    session cookie's flags, for the whole app (called by the factory)."""
     if app.extensions.get("assessor_security"):
         return
     app.extensions["assessor_security"] = True
     # Flask's defaults (None / False) are filled in; explicit settings win.
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # A debug run over plain HTTP keeps working.
+    if not app.config.get("SESSION_COOKIE_SECURE") and not app.debug:
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
     config = app.config.get("ASSESSOR_CONFIG")
     if config is not None and str(getattr(config, "PUBLIC_URL", "")).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True

@@ -16,7 +16,7 @@ def _invite_and_start(s, org, email):
     admin = s.query(User).filter_by(email=org.emails["admin"]).one()
     invitation, token = services.invite(s, admin, s.get(Assessment, org.assessment_id), email,
                                         email.split("@")[0])
-    attempt, _ = services.start_attempt(s, invitation)
+    attempt, _ = services.start_attempt(s, invitation, consent=True)
     return admin, invitation, attempt, token
 
 

@@ -65,7 +65,7 @@ def test_one_score_per_answer_and_model_version(db, client, tenant, queue, fake_
     from tests.support.service import SAMPLE, applicant_headers as H
 
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     answer_id = client.post(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/submit",
                             headers=H(token), json={"text": SAMPLE}).json["answer_id"]
     queue.run_pending()

@@ -57,7 +57,7 @@ def credentials():
         task_id = tasks[0].id
     client = APP.test_client()
     head = {"X-Invitation-Token": invitation}
-    assert client.post("/api/v1/applicant/attempt", headers=head).status_code == 201
+    assert client.post("/api/v1/applicant/attempt", headers=head, json={"consent": True}).status_code == 201
     client.put(f"/api/v1/applicant/answers/{task_id}/draft", headers=head, json={"text": SAMPLE})
     yield {"Authorization": f"Bearer {token}", **head}
     db.dispose()

@@ -16,7 +16,7 @@ TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=400)
 @given(text=TEXT)
 def test_draft_keeps_any_text_or_refuses_it(client, tenant, text):
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     task = tenant.task_ids[0]
     saved = client.put(f"/api/v1/applicant/answers/{task}/draft", headers=H(token),
                        json={"text": text})

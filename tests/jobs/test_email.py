@@ -261,7 +261,7 @@ def test_a_reminder_for_a_used_link_is_cancelled_not_sent(app_factory, make_tena
     created = _invite(client, tenant)
     app.extensions["assessor"]["queue"].run_pending(include_delayed=True)
     started = client.post("/api/v1/applicant/attempt",
-                          headers={"X-Invitation-Token": created["token"]})
+                          headers={"X-Invitation-Token": created["token"]}, json={"consent": True})
     assert started.status_code in (200, 201), started.json
     message_id = _make_due(ctx.db, "reminder")
     assert send_email(ctx, message_id).status == "skip"
@@ -294,7 +294,7 @@ def test_the_inviting_recruiter_is_told_when_results_are_ready(app_factory, make
     tenant = make_tenant(name="Acme BPO", invitations=0)
     created = _invite(client, tenant, email="cand@example.com", name="Cand Idate")
     token = created["token"]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     for task in tenant.task_ids:
         client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
                     json={"text": SAMPLE})

@@ -13,7 +13,7 @@ from tests.support.service import SAMPLE, applicant_headers as H
 
 def _submit(client, tenant, index=0):
     token = tenant.invitations[index]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     return client.post(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/submit",
                        headers=H(token), json={"text": SAMPLE}).json["answer_id"]
 
@@ -68,7 +68,7 @@ def test_answer_without_job_row_gets_one(app, client, tenant, db, queue, fake_sc
 def test_overdue_attempt_is_closed_with_drafts_submitted(app, client, tenant, db, queue,
                                                          fake_score):
     token = tenant.invitations[0]
-    attempt_id = client.post("/api/v1/applicant/attempt", headers=H(token)).json["id"]
+    attempt_id = client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True}).json["id"]
     client.put(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/draft", headers=H(token),
                json={"text": SAMPLE})
     with db.transaction() as s:
@@ -85,7 +85,7 @@ def test_overdue_attempt_is_closed_with_drafts_submitted(app, client, tenant, db
 
 
 def test_attempt_with_nothing_written_expires(app, client, tenant, db):
-    attempt_id = client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0])).json["id"]
+    attempt_id = client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]), json={"consent": True}).json["id"]
     with db.transaction() as s:
         s.get(m.Attempt, attempt_id).deadline = utcnow() - timedelta(hours=1)
     recover(app.extensions["assessor"]["ctx"])

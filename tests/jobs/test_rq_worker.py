@@ -53,7 +53,7 @@ def rq_app(app_factory, redis_queue):
 
 def _submit(client, tenant):
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     response = client.post(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/submit",
                            headers=H(token, "k"), json={"text": SAMPLE})
     assert response.status_code == 202

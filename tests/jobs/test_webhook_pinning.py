@@ -34,7 +34,7 @@ def guarded(app_factory, make_tenant, fake_score, monkeypatch):
 def _score_one(app, tenant) -> None:
     client, queue = app.test_client(), app.extensions["assessor"]["queue"]
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     for task in tenant.task_ids:
         client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
                     json={"text": SAMPLE})

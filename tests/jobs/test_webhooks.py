@@ -51,7 +51,7 @@ def test_score_ready_is_delivered_signed_after_retries(client, tenant, queue, fa
                        json={"url": receiver.url, "secret": "s3cret"})
     assert hook.status_code == 201 and hook.json["secret"] == "s3cret"
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     for task in tenant.task_ids:
         client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
                     json={"text": SAMPLE})
@@ -76,7 +76,7 @@ def test_delivery_gives_up_and_records(app_factory, make_tenant, fake_score):
     hook = client.post("/api/v1/webhooks", headers=tenant.auth(),
                        json={"url": "http://127.0.0.1:9/closed"}).json
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     for task in tenant.task_ids:
         client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
                     json={"text": SAMPLE})
@@ -97,7 +97,7 @@ def test_deleting_a_webhook_cancels_its_pending_deliveries(client, tenant, queue
                                                            receiver):
     hook = client.post("/api/v1/webhooks", headers=tenant.auth(), json={"url": receiver.url}).json
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     for task in tenant.task_ids:
         client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
                     json={"text": SAMPLE})

@@ -81,7 +81,7 @@ def test_scoring_job_records_engine_time(client, app, tenant, fake_score, queue)
     before = sum(s.value for s in scrape(client)["assessor_scoring_duration_seconds"]
                  if s.name == name)
     head = {"X-Invitation-Token": tenant.invitations[0]}
-    client.post("/api/v1/applicant/attempt", headers=head)
+    client.post("/api/v1/applicant/attempt", headers=head, json={"consent": True})
     response = client.post(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/submit",
                            json={"text": "One two three four five six seven."},
                            headers={**head, "Idempotency-Key": "m1"})

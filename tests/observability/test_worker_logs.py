@@ -20,7 +20,7 @@ MAIN = Path(__file__).resolve().parents[1] / "jobs" / "rq_worker_main.py"
 def test_worker_json_logs_carry_the_request_id(app_factory, db_url, redis_queue, tenant):
     app = app_factory(REDIS_URL=REDIS_TEST_URL, ASSESSOR_QUEUE=redis_queue)
     client, token = app.test_client(), tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers={"X-Invitation-Token": token})
+    client.post("/api/v1/applicant/attempt", headers={"X-Invitation-Token": token}, json={"consent": True})
     response = client.post(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/submit",
                            json={"text": SAMPLE},
                            headers={"X-Invitation-Token": token, "Idempotency-Key": "k1",

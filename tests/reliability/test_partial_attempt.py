@@ -21,7 +21,7 @@ def test_scoring_the_first_answer_keeps_the_attempt_open(client, tenant, queue, 
                                                          close):
     token = tenant.invitations[0]
     first, second = tenant.task_ids
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     _submit(client, token, first, "a")
     queue.run_pending()  # the worker is quicker than the applicant
     draft = client.put(f"/api/v1/applicant/answers/{second}/draft", headers=H(token),
@@ -44,7 +44,7 @@ def test_scoring_the_first_answer_keeps_the_attempt_open(client, tenant, queue, 
 
 def test_finishing_after_every_answer_is_scored_summarises(client, tenant, queue, fake_score):
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     _submit(client, token, tenant.task_ids[0], "a")
     queue.run_pending()
     # The second task is left empty: finishing has nothing new to score.

@@ -24,7 +24,7 @@ def hostile_attempt(db, queue, org, fake_score):  # noqa: F811
         assessment = s.get(Assessment, org.assessment_id)
         assessment.show_feedback = True
         invitation, token = services.invite(s, admin, assessment, "x@example.com", XSS)
-        attempt, _ = services.start_attempt(s, invitation)
+        attempt, _ = services.start_attempt(s, invitation, consent=True)
         for item in assessment.items:
             services.submit_answer(s, attempt, item.task_id,
                                    f"{XSS} thank you for your message {FORMULA} " * 3)
@@ -46,5 +46,5 @@ def started_token(db, org):  # noqa: F811
         admin = s.query(User).filter_by(email=org.emails["admin"]).one()
         invitation, token = services.invite(s, admin, s.get(Assessment, org.assessment_id),
                                             "open@example.com", "Open")
-        services.start_attempt(s, invitation)
+        services.start_attempt(s, invitation, consent=True)
     return token

@@ -58,8 +58,8 @@ def test_every_html_form_post_needs_the_csrf_token(dash_app, as_role, started_to
 def test_applicant_token_reaches_only_its_own_attempt(client, make_tenant, fake_score):
     mine, theirs = make_tenant(invitations=1), make_tenant(invitations=1)
     a, b = mine.invitations[0], theirs.invitations[0]
-    assert client.post("/api/v1/applicant/attempt", headers=applicant_headers(a)).status_code == 201
-    assert client.post("/api/v1/applicant/attempt", headers=applicant_headers(b)).status_code == 201
+    assert client.post("/api/v1/applicant/attempt", headers=applicant_headers(a), json={"consent": True}).status_code == 201
+    assert client.post("/api/v1/applicant/attempt", headers=applicant_headers(b), json={"consent": True}).status_code == 201
     # Token A names B's task: refused, and B's attempt keeps no answer of A's.
     response = client.post(f"/api/v1/applicant/answers/{theirs.task_ids[0]}/submit",
                            headers=applicant_headers(a, "k1"), json={"text": SAMPLE})

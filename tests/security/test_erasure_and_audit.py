@@ -144,7 +144,7 @@ def test_erasure_while_scoring_is_queued_leaves_no_orphan_work(client, db, queue
     from tests.support.service import SAMPLE, applicant_headers as H
 
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     answer_id = client.post(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/submit",
                             headers=H(token, "k"), json={"text": SAMPLE}).json["answer_id"]
     candidate_id = client.get("/api/v1/attempts", headers=tenant.auth()).json["items"][0][

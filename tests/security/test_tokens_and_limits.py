@@ -35,14 +35,14 @@ def test_expired_invitation_is_refused(client, db, tenant):
 
     with db.transaction() as s:
         s.execute(update(Invitation).values(expires_at=utcnow() - timedelta(minutes=1)))
-    response = client.post("/api/v1/applicant/attempt", headers=applicant_headers(tenant.invitations[0]))
+    response = client.post("/api/v1/applicant/attempt", headers=applicant_headers(tenant.invitations[0]), json={"consent": True})
     assert response.status_code == 401
     assert response.json["error"]["code"] == "invitation_expired"
 
 
 def test_invitation_is_single_use(client, tenant, fake_score):
     head = applicant_headers(tenant.invitations[0])
-    first = client.post("/api/v1/applicant/attempt", headers=head)
+    first = client.post("/api/v1/applicant/attempt", headers=head, json={"consent": True})
     assert first.status_code == 201
     for task in tenant.task_ids:
         assert client.post(f"/api/v1/applicant/answers/{task}/submit", json={"text": SAMPLE},
@@ -50,7 +50,7 @@ def test_invitation_is_single_use(client, tenant, fake_score):
                            ).status_code in (200, 202)
     client.post("/api/v1/applicant/attempt/finish", headers=head)
     # Starting again only returns the same, finished attempt: the link never opens a second one.
-    again = client.post("/api/v1/applicant/attempt", headers=head)
+    again = client.post("/api/v1/applicant/attempt", headers=head, json={"consent": True})
     assert again.status_code in (200, 409)
     if again.status_code == 200:
         assert again.json == {**first.json, **again.json} or again.json.get("id") == first.json.get("id")

@@ -58,7 +58,7 @@ def test_delivery_to_an_internal_address_is_refused_and_recorded(app_factory, ma
     with db.transaction() as s:
         s.get(Webhook, hook["id"]).url = "http://127.0.0.1:9/hook"
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     for task in tenant.task_ids:
         client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token, str(task)),
                     json={"text": SAMPLE})

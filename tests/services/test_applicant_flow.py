@@ -1,5 +1,5 @@
 """The applicant journey's service functions: link states, consent, resume,
-submit-all, server-side time-up, retakes and progress."""
+finish (submit-all), server-side time-up, retakes and progress."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from assessor.db import models as m
 from assessor.db.base import utcnow
-from assessor.services import applicant_flow as flow
-from assessor.services import invite, save_draft
+from assessor.jobs.dispatch import commit_and_enqueue
+from assessor.services import applicant as flow
+from assessor.services import attempts, invite, save_draft
 from assessor.services.errors import Conflict
 from tests.support.service import SAMPLE
 
@@ -21,8 +22,8 @@ def _invitation(s, token):
 
 def _begin(s, token):
     invitation = _invitation(s, token)
-    flow.record_consent(s, invitation)
-    return flow.begin(s, invitation)
+    attempts.record_consent(s, invitation)
+    return attempts.start_attempt(s, invitation)[0]
 
 
 def _change(s, tenant, state):
@@ -58,13 +59,13 @@ def test_start_needs_consent_and_consent_is_audited_once(db, tenant):
     with db.transaction() as s:
         invitation = _invitation(s, tenant.invitations[0])
         with pytest.raises(Conflict) as exc:
-            flow.begin(s, invitation)
+            attempts.start_attempt(s, invitation)
         assert exc.value.code == "consent_required"
-        flow.record_consent(s, invitation)
-        flow.record_consent(s, invitation)
+        attempts.record_consent(s, invitation)
+        attempts.record_consent(s, invitation)
         entries = s.scalars(select(m.AuditLog).where(m.AuditLog.action == "applicant.consent")).all()
-        assert len(entries) == 1 and entries[0].details["notice_version"] == flow.NOTICE_VERSION
-        attempt = flow.begin(s, invitation)
+        assert len(entries) == 1 and entries[0].details["notice_version"] == attempts.NOTICE_VERSION
+        attempt, _ = attempts.start_attempt(s, invitation)
         assert flow.open_link(s, tenant.invitations[0]).state == "in_progress"
         assert attempt.deadline is None or attempt.deadline > utcnow()
 
@@ -93,8 +94,8 @@ def test_submit_all_submits_written_answers_and_closes(db, tenant, queue, fake_s
     with db.transaction() as s:
         attempt = _begin(s, tenant.invitations[0])
         save_draft(s, attempt, tenant.task_ids[0], SAMPLE)
-        queued = flow.submit_all(s, attempt)
-        assert len(queued) == 1
+        work = attempts.finish(s, attempt)
+        assert len(work.score) == 1
         assert attempt.status == "submitted"
         # An explicit submit is not a time-out.
         assert "auto_submitted" not in attempt.flags
@@ -109,7 +110,7 @@ def test_submit_all_refuses_an_answer_over_the_limit_and_submits_nothing(db, ten
         checks = {c.task_id: c for c in flow.review_checks(attempt)}
         assert checks[tenant.task_ids[1]].too_long and not checks[tenant.task_ids[0]].too_long
         with pytest.raises(Conflict) as exc:
-            flow.submit_all(s, attempt)
+            attempts.finish(s, attempt)
         assert exc.value.code == "too_long"
         assert all(a.submitted_at is None for a in attempt.answers)
 
@@ -123,7 +124,7 @@ def test_close_if_time_up(db, make_tenant, offset_s, closed):
         attempt.deadline = utcnow() + timedelta(seconds=offset_s)
         assert flow.open_link(s, tenant.invitations[0]).state == ("time_up" if closed
                                                                    else "in_progress")
-        assert flow.close_if_time_up(s, attempt) is closed
+        assert (attempts.close_if_time_up(s, attempt) is not None) is closed
         if closed:
             assert attempt.status == "submitted" and "auto_submitted" in attempt.flags
             assert attempt.answers[0].text == SAMPLE
@@ -149,7 +150,7 @@ def test_progress_lists_scored_attempts_with_the_bar(db, make_tenant, queue, fak
     with db.transaction() as s:
         attempt = _begin(s, tenant.invitations[0])
         save_draft(s, attempt, tenant.task_ids[0], "Short answer with some words in it.")
-        flow.submit_all(s, attempt, queue=queue)
+        commit_and_enqueue(s, queue, attempts.finish(s, attempt))
     queue.run_pending()
     with db.transaction() as s:
         first = _invitation(s, tenant.invitations[0])
@@ -158,7 +159,7 @@ def test_progress_lists_scored_attempts_with_the_bar(db, make_tenant, queue, fak
         _, token = invite(s, admin, first.assessment, first.candidate.email)
         attempt = _begin(s, token)
         save_draft(s, attempt, tenant.task_ids[0], SAMPLE)
-        flow.submit_all(s, attempt, queue=queue)
+        commit_and_enqueue(s, queue, attempts.finish(s, attempt))
     queue.run_pending()
     with db.transaction() as s:
         rows = flow.progress(s, _invitation(s, token))

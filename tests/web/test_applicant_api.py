@@ -9,7 +9,7 @@ from tests.support.service import SAMPLE, applicant_headers as H
 
 
 def _start(client, token):
-    return client.post("/api/v1/applicant/attempt", headers=H(token))
+    return client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
 
 
 def test_overview_lists_tasks_and_no_attempt(client, tenant):

@@ -14,7 +14,7 @@ from tests.support.service import SAMPLE, applicant_headers as H
 
 def _started(client, tenant):
     token = tenant.invitations[0]
-    assert client.post("/api/v1/applicant/attempt", headers=H(token)).status_code == 201
+    assert client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True}).status_code == 201
     return token
 
 
@@ -68,7 +68,7 @@ def test_an_untimed_attempt_stops_when_its_invitation_expires(client, db, tenant
     from assessor.services import expire_overdue
 
     with db.transaction() as s:
-        assert len(expire_overdue(s)) == 1
+        assert len(expire_overdue(s).score) == 1
     with db.transaction() as s:
         attempt = s.query(m.Attempt).one()
         assert attempt.status == "submitted" and "auto_submitted" in attempt.flags
@@ -86,3 +86,10 @@ def test_the_door_refuses_what_the_scorer_would_refuse(client, tenant, fake_scor
     spec = client.get("/openapi.json").json["components"]["schemas"]
     assert spec["SubmitInput"]["properties"]["text"]["maxLength"] == limit
     assert spec["DraftInput"]["properties"]["text"]["maxLength"] == limit
+
+
+def test_a_nul_character_is_refused_on_every_database(client, tenant):
+    token = _started(client, tenant)
+    response = _draft(client, token, tenant.task_ids[0], "a\x00b")
+    assert response.status_code == 422, response.json
+

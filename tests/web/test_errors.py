@@ -38,7 +38,7 @@ def test_request_too_large_is_413(app_factory, make_tenant):
     app = app_factory(ASSESSOR_MAX_REQUEST_BYTES=2000)
     client = app.test_client()
     tenant = make_tenant()
-    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]))
+    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]), json={"consent": True})
     response = client.put(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/draft",
                           headers=H(tenant.invitations[0]), json={"text": "x" * 5000})
     assert response.status_code == 413
@@ -64,7 +64,7 @@ def failing_commit(monkeypatch):
 def test_database_failure_is_503_and_retry_loses_nothing(client, tenant, db, queue, fake_score,
                                                           failing_commit):
     token, task = tenant.invitations[0], tenant.task_ids[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     url = f"/api/v1/applicant/answers/{task}/submit"
     failing_commit["left"] = 1
     down = client.post(url, headers=H(token, "key-1"), json={"text": SAMPLE})

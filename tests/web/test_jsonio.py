@@ -24,7 +24,7 @@ def _routes(tenant):
 @pytest.mark.parametrize("body", [SURROGATE, DEEP, '{"a":' * 40 + "1" + "}" * 40],
                          ids=["surrogate", "deep", "nested-40"])
 def test_bodies_that_cannot_be_stored_are_400(client, tenant, body):
-    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]))
+    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]), json={"consent": True})
     for method, path, headers in _routes(tenant):
         response = getattr(client, method)(path, headers={**headers,
                                                           "Content-Type": "application/json"},
@@ -35,7 +35,7 @@ def test_bodies_that_cannot_be_stored_are_400(client, tenant, body):
 
 def test_browser_autosave_refuses_a_lone_surrogate(client, tenant):
     token = tenant.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     csrf = client.get(f"/take/{token}/csrf").json["csrf_token"]
     body = SURROGATE.replace('"text"', f'"task_id": {tenant.task_ids[0]}, "text"')
     response = client.post(f"/take/{token}/draft", data=body,

@@ -39,7 +39,9 @@ def gunicorn(tmp_path):
             try:
                 if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Refused until gunicorn listens; a timeout while its worker
+                # still imports the app (slow on a busy machine).
                 time.sleep(0.1)
         else:
             pytest.fail("gunicorn did not start")

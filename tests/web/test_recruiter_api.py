@@ -9,7 +9,7 @@ from tests.support.service import SAMPLE, applicant_headers as H
 
 
 def _scored_attempt(client, token, tenant, queue, text=SAMPLE):
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     for task in tenant.task_ids:
         client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
                     json={"text": text})
@@ -62,7 +62,7 @@ def test_invalid_assessments(client, tenant, body, status):
 
 
 def test_tasks_and_thresholds_frozen_once_attempts_exist(client, tenant):
-    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]))
+    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]), json={"consent": True})
     response = client.patch(f"/api/v1/assessments/{tenant.assessment_id}", headers=tenant.auth(),
                             json={"thresholds": {"min_overall": "A1"}})
     assert response.status_code == 409
@@ -113,7 +113,7 @@ def test_retake_policy(client, make_tenant, queue, fake_score):
     second = client.post(f"/api/v1/assessments/{tenant.assessment_id}/invitations",
                          headers=tenant.auth(), json={"email": "applicant0@example.com"})
     assert second.status_code == 201
-    client.post("/api/v1/applicant/attempt", headers=H(second.json["token"]))
+    client.post("/api/v1/applicant/attempt", headers=H(second.json["token"]), json={"consent": True})
     third = client.post(f"/api/v1/assessments/{tenant.assessment_id}/invitations",
                         headers=tenant.auth(), json={"email": "applicant0@example.com"})
     assert third.status_code == 409 and third.json["error"]["code"] == "retake_limit"
@@ -121,7 +121,7 @@ def test_retake_policy(client, make_tenant, queue, fake_score):
 
 def test_cooldown(client, make_tenant):
     tenant = make_tenant(invitations=1, max_attempts=3, cooldown_days=30)
-    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]))
+    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]), json={"consent": True})
     again = client.post(f"/api/v1/assessments/{tenant.assessment_id}/invitations",
                         headers=tenant.auth(), json={"email": "applicant0@example.com"})
     assert again.status_code == 409 and again.json["error"]["code"] == "cooldown"
@@ -132,7 +132,7 @@ def test_filters_and_pagination(client, make_tenant, queue, fake_score):
     long_text = " ".join([SAMPLE] * 3)  # longer → higher fake level → pass
     _scored_attempt(client, tenant.invitations[0], tenant, queue, long_text)
     _scored_attempt(client, tenant.invitations[1], tenant, queue, "Short answer with few words.")
-    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[2]))
+    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[2]), json={"consent": True})
     auth = tenant.auth("viewer")
     everything = client.get("/api/v1/attempts", headers=auth).json
     assert everything["total"] == 3
@@ -198,7 +198,7 @@ def test_attempt_detail_and_score(client, tenant, queue, fake_score):
 
 
 def test_candidate_status_and_notes(client, tenant):
-    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]))
+    client.post("/api/v1/applicant/attempt", headers=H(tenant.invitations[0]), json={"consent": True})
     attempt = client.get("/api/v1/attempts", headers=tenant.auth()).json["items"][0]
     url = f"/api/v1/candidates/{attempt['candidate_id']}"
     assert client.patch(url, headers=tenant.auth(), json={"status": "hired?"}).status_code == 422
@@ -232,7 +232,7 @@ def test_flag_filters(client, make_tenant):
     tenant = make_tenant(invitations=2, allow_paste=False)
     pasted, clean = tenant.invitations
     for token in (pasted, clean):
-        client.post("/api/v1/applicant/attempt", headers=H(token))
+        client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     client.put(f"/api/v1/applicant/answers/{tenant.task_ids[0]}/draft", headers=H(pasted),
                json={"text": "x", "events": [{"type": "paste", "chars": 500}]})
     auth = tenant.auth()

@@ -36,7 +36,7 @@ BODIES = {
 def two_orgs(client, make_tenant, queue, fake_score, db):
     a, b = make_tenant(title=MARK), make_tenant()
     token = a.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     for task in a.task_ids:
         client.post(f"/api/v1/applicant/answers/{task}/submit", headers=H(token),
                     json={"text": SAMPLE})
@@ -94,7 +94,7 @@ def test_attempt_filter_by_other_orgs_assessment_is_empty(client, two_orgs):
 def test_invitation_reaches_only_its_own_tasks(client, two_orgs):
     a, b, _ = two_orgs
     token = b.invitations[0]
-    client.post("/api/v1/applicant/attempt", headers=H(token))
+    client.post("/api/v1/applicant/attempt", headers=H(token), json={"consent": True})
     response = client.post(f"/api/v1/applicant/answers/{a.task_ids[0]}/submit",
                            headers=H(token), json={"text": SAMPLE})
     assert response.status_code == 404

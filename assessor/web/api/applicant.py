@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy import select
 
 from ...db import models as m
-from ...services import (attempt_for, check_feedback_allowed, finish_attempt, save_draft,
-                         start_attempt, submit_answer)
+from ...jobs import rows
+from ...services import (attempt_for, attempt_or_none, attempts, check_feedback_allowed,
+                         save_draft, start_attempt, submit_answer)
 from ...services.attempts import GRACE
 from ...services.errors import InputError
 from ..auth import applicant, check_types, json_body
-from ..extensions import queue, session
+from ..extensions import commit, session
 from . import serializers as ser
 
 bp = Blueprint("api_applicant", __name__, url_prefix="/api/v1/applicant")
@@ -49,7 +49,7 @@ def overview():
     """The assessment, its tasks and the attempt (if started)."""
     invitation = g.invitation
     assessment = invitation.assessment
-    attempt = session().scalar(select(m.Attempt).where(m.Attempt.invitation_id == invitation.id))
+    attempt = attempt_or_none(session(), invitation)
     answers = {a.task_id: a for a in attempt.answers} if attempt else {}
     return jsonify({
         "assessment": {"title": assessment.title, "description": assessment.description,
@@ -70,8 +70,14 @@ def overview():
 @bp.post("/attempt")
 @applicant
 def start():
-    attempt, created = start_attempt(session(), g.invitation)
-    session().commit()
+    """Start the attempt. The applicant must have accepted the privacy notice:
+    the client shows it and sends ``{"consent": true}`` (kept in the audit
+    log, as on the applicant's pages)."""
+    data = json_body(required=False)
+    check_types(data, {"consent": bool})
+    attempt, created = start_attempt(session(), g.invitation,
+                                     consent=data.get("consent") is True)
+    commit()
     return jsonify(_attempt_view(attempt)), 201 if created else 200
 
 
@@ -85,7 +91,7 @@ def draft(task_id: int):
     attempt = attempt_for(session(), g.invitation)
     answer = save_draft(session(), attempt, task_id, data["text"], data.get("events"),
                         max_chars=_max_chars())
-    session().commit()
+    commit()
     return jsonify({"task_id": task_id, "saved_at": ser.iso(answer.saved_at),
                     "deadline": ser.iso(attempt.deadline)})
 
@@ -99,8 +105,9 @@ def submit(task_id: int):
     if key is not None and not 1 <= len(key) <= 200:
         raise InputError("Idempotency-Key must have 1 to 200 characters")
     attempt = attempt_for(session(), g.invitation)
-    answer, created = submit_answer(session(), attempt, task_id, data.get("text"), key,
-                                    data.get("events"), queue=queue(), max_chars=_max_chars())
+    answer, created, work = submit_answer(session(), attempt, task_id, data.get("text"), key,
+                                          data.get("events"), max_chars=_max_chars())
+    commit(work)
     body = {"answer_id": answer.id, "task_id": task_id, "submitted_at": ser.iso(answer.submitted_at),
             "word_count": answer.word_count, "attempt_status": attempt.status,
             "replayed": not created}
@@ -113,8 +120,7 @@ def submit(task_id: int):
 @applicant
 def finish():
     attempt = attempt_for(session(), g.invitation)
-    finish_attempt(session(), attempt, queue=queue())
-    session().commit()
+    commit(attempts.finish(session(), attempt))
     return jsonify(_attempt_view(attempt))
 
 
@@ -122,8 +128,7 @@ def finish():
 @applicant
 def status():
     attempt = attempt_for(session(), g.invitation)
-    jobs = {j.answer_id: j for j in session().scalars(select(m.Job).where(
-        m.Job.kind == "score", m.Job.answer_id.in_([a.id for a in attempt.answers])))}
+    jobs = rows.for_answers(session(), [a.id for a in attempt.answers])
     return jsonify({**_attempt_view(attempt), "grace_seconds": int(GRACE.total_seconds()),
                     "answers": [ser.answer(a, jobs.get(a.id), full=False)
                                 for a in attempt.answers]})

@@ -7,15 +7,6 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .. import security
-
 bp = Blueprint("applicant", __name__, template_folder="templates")
-
-
-@bp.record_once
-def _security(state) -> None:
-    # CSRF, security headers and the CSP apply to the whole app, not only here.
-    security.init_app(state.app)
-
 
 from . import common, results, views  # noqa: E402,F401  (routes register on import)

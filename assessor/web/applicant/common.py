@@ -8,7 +8,8 @@ from flask import current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ...errors import AssessorError
-from ...services.applicant_flow import Link, has_consented, open_link
+from ...services.applicant import Link, open_link
+from ...services.attempts import has_consented
 from ...services.errors import http_status
 from ..auth import rate_limit
 from ..errors import error_response

@@ -17,7 +17,7 @@ from typing import Any
 from ...db.models import Attempt
 from ...errors import DataError
 from ...scoring.types import CEFR_LEVELS, level_to_cefr
-from ...services.applicant_flow import Retake
+from ...services.applicant import Retake
 from ...services.decision_reasons import explain_attempt
 
 _lock = threading.Lock()

@@ -5,13 +5,14 @@ import hmac
 
 from flask import current_app, jsonify, render_template, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
 from ...db import models as m
 from ...db.base import utcnow
-from ...services.applicant_flow import Link, close_if_time_up, progress, retake_info
+from ...jobs import rows
+from ...services.applicant import Link, progress, retake_info
+from ...services.attempts import close_if_time_up
 from ..api.serializers import iso
-from ..extensions import queue, session
+from ..extensions import commit, session
 from . import bp
 from .charts import progress_chart
 from .common import dead_link, employer, load, next_page
@@ -26,8 +27,7 @@ _SHARE_SALT = "assessor-progress"
 def done(token: str):
     link = load(token)
     if link.state == "time_up":
-        close_if_time_up(session(), link.attempt, queue=queue())
-        session().commit()
+        commit(close_if_time_up(session(), link.attempt))
         link = load(token)
     if link.state in ("welcome", "in_progress"):
         return next_page(link, token)
@@ -43,9 +43,7 @@ def done(token: str):
 def _scoring_failed(attempt: m.Attempt) -> bool:
     if "scoring_failed" in (attempt.flags or []):
         return True
-    return session().scalar(select(m.Job.id).where(
-        m.Job.kind == "score", m.Job.status == "failed",
-        m.Job.answer_id.in_([a.id for a in attempt.answers])).limit(1)) is not None
+    return rows.any_failed(session(), [a.id for a in attempt.answers])
 
 
 @bp.get("/take/<token>/status")

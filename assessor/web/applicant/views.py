@@ -5,14 +5,12 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from ...db.base import utcnow
 from ...scoring.text import word_count
-from ...services import save_draft
-from ...services.applicant_flow import (begin, close_if_time_up, has_consented, record_consent,
-                                        resume_position, review_checks, submit_all,
-                                        suggested_minutes)
-from ...services.attempts import GRACE
+from ...services.applicant import resume_position, review_checks, suggested_minutes, total_minutes
+from ...services.attempts import (GRACE, close_if_time_up, finish, has_consented, record_consent,
+                                  save_draft, start_attempt)
 from ...services.errors import Conflict
 from ..api.serializers import iso
-from ..extensions import queue, session
+from ..extensions import commit, session
 from ..security import csrf_token
 from . import bp
 from .common import employer, load, next_page
@@ -28,12 +26,7 @@ def welcome(token: str):
     assessment = link.invitation.assessment
     return render_template("applicant/welcome.html", token=token, employer=employer(link),
                            assessment=assessment, candidate=link.invitation.candidate,
-                           minutes=_total_minutes(assessment), expires=link.invitation.expires_at)
-
-
-def _total_minutes(assessment) -> int | None:
-    return assessment.time_limit_minutes or sum(
-        i.task.time_limit_minutes or 0 for i in assessment.items) or None
+                           minutes=total_minutes(assessment), expires=link.invitation.expires_at)
 
 
 @bp.post("/take/<token>/consent")
@@ -45,11 +38,11 @@ def consent(token: str):
         assessment = link.invitation.assessment
         return render_template("applicant/welcome.html", token=token, employer=employer(link),
                                assessment=assessment, candidate=link.invitation.candidate,
-                               minutes=_total_minutes(assessment),
+                               minutes=total_minutes(assessment),
                                expires=link.invitation.expires_at,
                                error="Please tick the box to agree before you continue."), 422
     record_consent(session(), link.invitation)
-    session().commit()
+    commit()
     return redirect(url_for("applicant.instructions", token=token))
 
 
@@ -60,7 +53,7 @@ def instructions(token: str):
         return next_page(link, token)
     assessment = link.invitation.assessment
     return render_template("applicant/instructions.html", token=token, employer=employer(link),
-                           assessment=assessment, minutes=_total_minutes(assessment))
+                           assessment=assessment, minutes=total_minutes(assessment))
 
 
 @bp.post("/take/<token>/start")
@@ -68,8 +61,8 @@ def start(token: str):
     link = load(token)
     if link.state != "welcome":
         return next_page(link, token)
-    begin(session(), link.invitation)
-    session().commit()
+    start_attempt(session(), link.invitation)
+    commit()
     return redirect(url_for("applicant.task", token=token, n=1))
 
 
@@ -124,8 +117,7 @@ def task_post(token: str, n: int):
     except Conflict as exc:
         if exc.code != "time_over":
             raise
-    close_if_time_up(session(), link.attempt, queue=queue())
-    session().commit()
+    commit(close_if_time_up(session(), link.attempt))
     if link.attempt.status != "started":
         return redirect(url_for("applicant.done", token=token))
     action = request.form.get("action", "save")
@@ -152,11 +144,10 @@ def draft(token: str):
                             data.get("events"))
     except Conflict as exc:
         session().rollback()
-        close_if_time_up(session(), link.attempt, queue=queue())
-        session().commit()
+        commit(close_if_time_up(session(), link.attempt))
         return jsonify({"error": {"code": exc.code, "message": str(exc),
                                   "next": url_for("applicant.done", token=token)}}), 409
-    session().commit()
+    commit()
     return jsonify({"saved_at": iso(answer.saved_at), "server_now": iso(utcnow()),
                     "deadline": iso(link.attempt.deadline), "words": word_count(data["text"])})
 
@@ -194,13 +185,11 @@ def submit(token: str):
     if request.form.get("confirm") != "yes":
         return _render_review(token, link, "Please tick the box to confirm you are finished.", 422)
     try:
-        submit_all(session(), link.attempt, queue=queue())
+        work = finish(session(), link.attempt)
     except Conflict as exc:
-        session().rollback()
-        if exc.code == "too_long":
-            return _render_review(token, link, str(exc), 422)
-        if exc.code != "time_over":
+        if exc.code != "too_long":
             raise
-        close_if_time_up(session(), link.attempt, queue=queue())
-    session().commit()
+        session().rollback()
+        return _render_review(token, link, str(exc), 422)
+    commit(work)
     return redirect(url_for("applicant.done", token=token))

@@ -14,25 +14,11 @@ from flask import Blueprint, render_template
 
 from ...errors import AssessorError
 from ...services.errors import http_status
-from .. import security
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", static_folder="static",
                static_url_path="/dashboard/static")
-
-
-@bp.record_once
-def _setup(state) -> None:
-    app = state.app
-    security.init_app(app)
-    # Explicit settings win; a debug run over plain HTTP keeps working.
-    if not app.config.get("SESSION_COOKIE_SECURE") and not app.debug:
-        app.config["SESSION_COOKIE_SECURE"] = True
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    from . import filters
-
-    filters.register(app)
 
 
 @bp.errorhandler(AssessorError)
@@ -46,5 +32,5 @@ def _service_error(exc: AssessorError):
 
 
 # Routes register themselves on ``bp`` when imported.
-from . import (views_assessments, views_auth, views_candidates, views_detail,  # noqa: E402,F401
+from . import (filters, views_assessments, views_auth, views_candidates, views_detail,  # noqa: E402,F401
                views_invitations, views_outbox, views_setup)

@@ -12,7 +12,7 @@ from typing import Callable
 from flask import current_app, g, redirect, request, session, url_for
 
 from ...db.models import User
-from ...services.dashboard_admin import end_sessions
+from ...services.accounts import end_sessions
 from ...services.errors import Forbidden, RateLimited
 from ..auth import shared_redis
 from ..extensions import session as db_session

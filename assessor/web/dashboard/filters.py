@@ -11,6 +11,7 @@ FLAG_LABELS = {"paste": "Pasted text", "focus_lost": "Left the page",
                "no_key_events": "Text without key presses",
                "near_duplicate": "Near-duplicate of another answer",
                "auto_submitted": "Auto-submitted at time-out",
+               "over_word_limit": "Over the word limit (kept at time-out)",
                "scoring_failed": "Scoring failed"}
 STATUS_LABELS = {"new": "New", "in_review": "In review", "shortlisted": "Shortlisted",
                  "interview": "Interview", "rejected": "Rejected", "hired": "Hired",

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from flask import request
 
 from ...services.errors import InputError
+from ...services.filters import bounded_number
 
 
 def text(name: str, limit: int = 2000, *, required: bool = False, label: str = "") -> str:
@@ -19,29 +20,12 @@ def text(name: str, limit: int = 2000, *, required: bool = False, label: str = "
 
 
 def opt_int(name: str, low: int, high: int, label: str = "") -> int | None:
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InputError(f"{label or name} must be a whole number") from None
-    if not low <= value <= high:
-        raise InputError(f"{label or name} must be between {low} and {high}")
-    return value
+    return bounded_number((request.form.get(name) or "").strip() or None, label or name, low, high)
 
 
 def opt_float(name: str, low: float, high: float, label: str = "") -> float | None:
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InputError(f"{label or name} must be a number") from None
-    if not low <= value <= high:
-        raise InputError(f"{label or name} must be between {low:g} and {high:g}")
-    return value
+    return bounded_number((request.form.get(name) or "").strip() or None, label or name, low,
+                          high, kind=float)
 
 
 def checkbox(name: str) -> bool:

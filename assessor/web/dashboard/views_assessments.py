@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from ...db.models import Assessment, Attempt, Invitation, RoleProfileRow
 from ...scoring.types import CEFR_LEVELS
 from ...services import create_assessment, owned, update_assessment
-from ...services.dashboard_admin import attempts_started, check_editable, is_open, set_open
+from ...services.assessments import attempts_started, open_now, set_open
 from ...services.errors import InputError, ServiceError
-from ..extensions import session as db
+from ..extensions import commit, session as db
 from . import bp, forms
 from .access import current_user, login_required
 from .views_setup import KIND_LABELS, org_clients, org_profiles, org_tasks
@@ -37,7 +37,7 @@ def assessments():
                                 .group_by(Attempt.assessment_id)).all())
     clients = {c.id: c.name for c in org_clients()}
     return render_template("dashboard/assessments.html", assessments=rows, invited=invited,
-                           started=started, clients=clients, is_open=is_open,
+                           started=started, clients=clients, is_open=open_now,
                            show_archived=show_archived)
 
 
@@ -99,7 +99,7 @@ def new_assessment():
         return _form_page(None, {"max_attempts": 1, "cooldown_days": 0})
     try:
         assessment = create_assessment(db(), current_user(), _assessment_input(False))
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         db().rollback()
         return _form_page(None, _echo(), str(exc), 422)
@@ -136,9 +136,8 @@ def edit_assessment(assessment_id: int):
     locked = attempts_started(db(), assessment) > 0
     try:
         data = _assessment_input(locked)
-        check_editable(db(), assessment, data)
         update_assessment(db(), current_user(), assessment, data)
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         db().rollback()
         return _form_page(assessment, _echo(), str(exc), 422)
@@ -154,7 +153,7 @@ def assessment_state(assessment_id: int):
     if action not in ("open", "close"):
         raise InputError("action must be open or close")
     set_open(db(), current_user(), assessment, action == "open")
-    db().commit()
+    commit()
     flash(f"“{assessment.title}” is now {'open' if action == 'open' else 'closed'}.", "success")
     return redirect(url_for("dashboard.assessments"))
 

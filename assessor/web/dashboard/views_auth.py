@@ -7,9 +7,9 @@ from sqlalchemy import select
 from ...db.models import ROLES, AuditLog, User
 from ...services import authenticate, create_user
 from ...services.audit_view import TARGETS, AuditFilters, audit_page, people
-from ...services.dashboard_admin import check_password_rules, reset_password, set_active
+from ...services.accounts import check_password_rules, reset_password, set_active
 from ...services.errors import InputError, RateLimited, ServiceError, Unauthorized
-from ..extensions import session as db
+from ..extensions import commit, session as db
 from . import bp, forms
 from .access import (clear_account, current_user, failed_sign_in, limit_keys, limiter,
                      login_required, safe_next, sign_in, signed_in_from, sign_out,
@@ -67,7 +67,7 @@ def new_user():
         create_user(db(), admin.organisation, forms.text("email", 320, required=True),
                     role=forms.choice("role", ROLES, "role", required=True) or "viewer",
                     name=forms.text("name", 200), password=password, actor=f"user:{admin.id}")
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         db().rollback()
         flash(str(exc), "error")
@@ -88,7 +88,7 @@ def user_password(user_id: int):
     user = _org_user(user_id)
     try:
         reset_password(db(), current_user(), user, request.form.get("password") or "")
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         db().rollback()
         flash(str(exc), "error")
@@ -105,7 +105,7 @@ def user_active(user_id: int):
     user = _org_user(user_id)
     try:
         set_active(db(), current_user(), user, request.form.get("active") == "1")
-        db().commit()
+        commit()
     except ServiceError as exc:
         db().rollback()
         flash(str(exc), "error")

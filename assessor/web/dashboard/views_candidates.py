@@ -10,12 +10,13 @@ from sqlalchemy import select
 from ...db.models import CANDIDATE_STATUSES, Assessment
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
 from ...services.audit import actor_of, audit
-from ...services.dashboard_candidates import (FLAGS, PER_PAGE, Filters, candidate_page,
-                                              export_csv, funnel, level_distribution,
-                                              percentiles)
+from ...services.export import export_csv
+from ...services.filters import PER_PAGE, Filters
+from ...services.lifecycle import FLAGS
+from ...services.results import candidate_page, funnel, level_distribution, percentiles
 from ...services.decision_reasons import explain_many
 from ...services.errors import InputError
-from ..extensions import session as db
+from ..extensions import commit, session as db
 from . import bp, charts
 from .access import current_user, login_required
 
@@ -67,7 +68,7 @@ def export():
     filters = {k: v for k, v in f.to_args(page=1, per_page=25).items() if k != "q"}
     audit(db(), actor_of(user), "candidates.export", org_id=user.org_id,
           details={"filters": filters, "search": bool(f.q)})
-    db().commit()
+    commit()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
     # A BOM makes Excel read the file as UTF-8 (names with accents).
     return Response("\ufeff" + body, mimetype="text/csv", headers={

@@ -7,25 +7,22 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ...db.base import utcnow
-from ...db.models import (CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote, Job, Review,
-                          User)
+from ...db.models import CANDIDATE_STATUSES, Attempt, Candidate, CandidateNote, Job, Review, User
+from ...jobs import rows
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
-from ...services import add_note, integrity, record_review, set_candidate_status
-from ...services.dashboard_candidates import percentiles
+from ...services import add_note, integrity, record_review, results, set_candidate_status
+from ...services.results import percentiles
 from ...services.decision_reasons import explain_many
 from ...services.erasure import erase_candidate
-from ...services.errors import InputError, NotFound, ServiceError
-from ..extensions import session as db
+from ...services.errors import InputError, ServiceError
+from ..extensions import commit, session as db
 from . import bp, charts, forms
 from .access import current_user, login_required
 from .highlight import numbered, pieces
 
 
 def _attempt(attempt_id: int) -> Attempt:
-    attempt = db().get(Attempt, attempt_id)
-    if attempt is None or attempt.assessment.org_id != current_user().org_id:
-        raise NotFound(f"attempt {attempt_id} not found")
-    return attempt
+    return results.attempt_of(db(), attempt_id, current_user().org_id)
 
 
 def _answer_view(answer, jobs: dict[int, Job]) -> dict:
@@ -47,9 +44,7 @@ def _answer_view(answer, jobs: dict[int, Job]) -> dict:
 
 
 def detail_context(attempt: Attempt) -> dict:
-    ids = [a.id for a in attempt.answers]
-    jobs = {j.answer_id: j for j in db().scalars(select(Job).where(
-        Job.kind == "score", Job.answer_id.in_(ids)))} if ids else {}
+    jobs = rows.for_answers(db(), [a.id for a in attempt.answers])
     reviews = db().scalars(select(Review).where(Review.attempt_id == attempt.id)
                            .order_by(Review.id.desc())).all()
     notes = db().scalars(select(CandidateNote).where(
@@ -102,7 +97,7 @@ def review(attempt_id: int):
         if not (data["cefr_override"] or data["decision_override"]):
             raise InputError("choose a new level or decision to override")
         record_review(db(), current_user(), attempt, data)
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         return _form_error(attempt, str(exc))
     flash("Override saved and recorded in the audit log.", "success")
@@ -115,7 +110,7 @@ def note(attempt_id: int):
     attempt = _attempt(attempt_id)
     try:
         add_note(db(), current_user(), attempt.candidate, forms.text("text", 10_000))
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         return _form_error(attempt, str(exc))
     flash("Note added.", "success")
@@ -130,7 +125,7 @@ def status(attempt_id: int):
     try:
         set_candidate_status(db(), current_user(), candidate,
                              forms.choice("status", CANDIDATE_STATUSES, "status", required=True))
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         return _form_error(attempt, str(exc))
     flash("Status saved.", "success")
@@ -144,7 +139,7 @@ def erase(attempt_id: int):
     if request.form.get("confirm") != "erase":
         return _form_error(attempt, "tick the box to confirm the erasure")
     counts = erase_candidate(db(), current_user(), attempt.candidate)
-    db().commit()
+    commit()
     flash(f"The candidate's data was erased ({counts['attempts']} attempts, "
           f"{counts['answers']} answers); the audit log keeps a record without it.", "success")
     return redirect(url_for("dashboard.candidates"))

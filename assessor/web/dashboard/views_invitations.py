@@ -11,9 +11,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from ...db.models import Assessment, Invitation
 from ...services import invite, invite_csv, owned, revoke
 from ...services.audit import actor_of, audit
-from ...services.dashboard_admin import invitation_rows, is_open, resend
+from ...services.assessments import open_now
+from ...services.invitations import invitation_rows, resend
 from ...services.errors import InputError, NotFound, ServiceError
-from ..extensions import invitation_days, mailing, send_emails, session as db
+from ..extensions import commit, invitation_days, mailing, send_emails, session as db
 from . import bp, forms
 from .access import current_user, login_required
 
@@ -38,7 +39,7 @@ def _page(assessment: Assessment, *, created=None, errors=None, error=None, form
     return render_template("dashboard/invitations.html", assessment=assessment, rows=rows,
                            total=total, page=page_no, pages=pages, created=created or [],
                            errors=errors or [], error=error, form=form or {}, confirm=confirm,
-                           open=is_open(assessment), default_days=invitation_days()), status
+                           open=open_now(assessment), default_days=invitation_days()), status
 
 
 @bp.get("/dashboard/assessments/<int:assessment_id>/invitations")
@@ -61,7 +62,7 @@ def invite_one(assessment_id: int):
                                    forms.text("name", 200), days=_days(),
                                    **mailing(),
                                    allow_duplicate=request.form.get("confirm") == "1")
-        db().commit()
+        commit()
         send_emails([invitation.id])
     except (InputError, ServiceError) as exc:
         db().rollback()
@@ -101,7 +102,7 @@ def invite_bulk(assessment_id: int):
         audit(db(), actor_of(user), "invitation.bulk", org_id=assessment.org_id,
               target=assessment, details={"created": len(report.created),
                                           "errors": len(report.errors)})
-        db().commit()
+        commit()
         send_emails([r["invitation_id"] for r in report.created])
     except (InputError, ServiceError) as exc:
         db().rollback()
@@ -124,7 +125,7 @@ def _invitation(invitation_id: int) -> Invitation:
 def revoke_invitation(invitation_id: int):
     invitation = _invitation(invitation_id)
     revoke(db(), current_user(), invitation)
-    db().commit()
+    commit()
     flash(f"The link for {invitation.candidate.email} no longer works.", "success")
     return redirect(url_for("dashboard.invitations", assessment_id=invitation.assessment_id))
 
@@ -137,7 +138,7 @@ def resend_invitation(invitation_id: int):
     try:
         new, token = resend(db(), current_user(), invitation, days=_days(),
                             **mailing())
-        db().commit()
+        commit()
         send_emails([new.id])
     except (InputError, ServiceError) as exc:
         db().rollback()

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from ...db.models import TASK_KINDS, ClientAccount, RoleProfileRow, Task
 from ...scoring.types import CEFR_LEVELS
 from ...services import create_task, owned, save_role_profile
-from ...services.dashboard_admin import create_client_account
+from ...services.accounts import create_client_account
 from ...services.errors import InputError, ServiceError
-from ..extensions import session as db
+from ..extensions import commit, session as db
 from . import bp, forms
 from .access import current_user, login_required
 
@@ -55,7 +55,7 @@ def new_task():
                 "time_limit_minutes": forms.opt_int("time_limit_minutes", 1, 1440,
                                                     "Time limit")}
         create_task(db(), current_user(), data)
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         db().rollback()
         return render_template("dashboard/tasks.html", tasks=org_tasks(), kinds=KIND_LABELS,
@@ -111,7 +111,7 @@ def save_profile():
     try:
         data = _profile_input()
         save_role_profile(db(), current_user(), data)
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         db().rollback()
         return _profiles_page(dict(request.form), str(exc), 422)
@@ -125,7 +125,7 @@ def save_profile():
 def new_client():
     try:
         create_client_account(db(), current_user(), forms.text("name", 200))
-        db().commit()
+        commit()
     except (InputError, ServiceError) as exc:
         db().rollback()
         flash(str(exc), "error")

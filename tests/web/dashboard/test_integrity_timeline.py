@@ -24,7 +24,7 @@ def _with_events(db, queue, org, events) -> tuple[int, list[str]]:
         admin = s.query(User).filter_by(email=org.emails["admin"]).one()
         invitation, _ = services.invite(s, admin, s.get(Assessment, org.assessment_id),
                                         "web@example.com", "Web Person")
-        attempt, _ = services.start_attempt(s, invitation)
+        attempt, _ = services.start_attempt(s, invitation, consent=True)
         for n, item in enumerate(attempt.assessment.items):
             text = words(60, f"web{n}")
             save_draft(s, attempt, item.task_id, text, events if n == 0 else None)
@@ -61,7 +61,7 @@ def test_a_saved_draft_reads_saved_not_submitted(db, org, as_role):
         admin = s.query(User).filter_by(email=org.emails["admin"]).one()
         invitation, _ = services.invite(s, admin, s.get(Assessment, org.assessment_id),
                                         "draft@example.com", "Dee Draft")
-        attempt, _ = services.start_attempt(s, invitation)
+        attempt, _ = services.start_attempt(s, invitation, consent=True)
         save_draft(s, attempt, attempt.assessment.items[0].task_id, "four words of draft")
         attempt_id = attempt.id
     page = as_role("viewer").get(f"/dashboard/attempts/{attempt_id}").get_data(as_text=True)

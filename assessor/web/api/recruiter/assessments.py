@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ....db import models as m
 from ....errors import NotFound
 from ....services import create_assessment, invite, invite_csv, owned, revoke, update_assessment
+from ....services.assessments import archive_assessment
 from ....services.audit import actor_of, audit
-from ....services.errors import Conflict, InputError, ServiceError
-from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
-from ...extensions import invitation_days, mailing, send_emails, session
+from ....services.errors import InputError, ServiceError
+from ...auth import check_types, current_user, int_arg, json_body, paged, parse_datetime, recruiter
+from ...extensions import commit, invitation_days, mailing, send_emails, session
 from .. import serializers as ser
 from . import bp
 
@@ -56,7 +57,7 @@ def list_assessments():
 @recruiter(write=True)
 def new_assessment():
     assessment = create_assessment(session(), current_user(), _assessment_input())
-    session().commit()
+    commit()
     return jsonify(ser.assessment(assessment)), 201
 
 
@@ -71,16 +72,8 @@ def get_assessment(assessment_id: int):
 @recruiter(write=True)
 def patch_assessment(assessment_id: int):
     assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
-    data = _assessment_input()
-    started = session().scalar(select(func.count(m.Attempt.id)).where(
-        m.Attempt.assessment_id == assessment.id))
-    if started and ("tasks" in data or "thresholds" in data or "role_profile" in data
-                    or "role_profile_id" in data):
-        # Applicants already answered these tasks under these bars.
-        raise Conflict("tasks and thresholds cannot change once attempts exist; "
-                       "create a new assessment", "assessment_in_use")
-    update_assessment(session(), current_user(), assessment, data)
-    session().commit()
+    update_assessment(session(), current_user(), assessment, _assessment_input())
+    commit()
     return jsonify(ser.assessment(assessment))
 
 
@@ -88,11 +81,9 @@ def patch_assessment(assessment_id: int):
 @recruiter(write=True)
 def delete_assessment(assessment_id: int):
     """Archives: results and the audit trail of an assessment are kept."""
-    user = current_user()
-    assessment = owned(session(), m.Assessment, assessment_id, user.org_id)
-    assessment.archived = True
-    audit(session(), actor_of(user), "assessment.archive", org_id=user.org_id, target=assessment)
-    session().commit()
+    assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
+    archive_assessment(session(), current_user(), assessment)
+    commit()
     return "", 204
 
 
@@ -100,12 +91,8 @@ def delete_assessment(assessment_id: int):
 @recruiter()
 def list_invitations(assessment_id: int):
     assessment = owned(session(), m.Assessment, assessment_id, current_user().org_id)
-    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
     query = select(m.Invitation).where(m.Invitation.assessment_id == assessment.id)
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    rows = session().scalars(query.order_by(m.Invitation.id)
-                             .offset((page_no - 1) * per_page).limit(per_page)).all()
-    return jsonify(ser.page([ser.invitation(i) for i in rows], total, page_no, per_page))
+    return jsonify(paged(query.order_by(m.Invitation.id), ser.invitation))
 
 
 @bp.post("/assessments/<int:assessment_id>/invitations")
@@ -120,7 +107,7 @@ def new_invitation(assessment_id: int):
                                else data["expires_in_days"], **mailing(),
                                # An open link already? 409 already_invited until confirmed.
                                allow_duplicate=bool(data.get("confirm")))
-    session().commit()
+    commit()
     send_emails([invitation.id])
     return jsonify(ser.invitation(invitation, token, _public_url())), 201
 
@@ -150,7 +137,7 @@ def bulk_invitations(assessment_id: int):
     audit(session(), actor_of(current_user()), "invitation.bulk", org_id=assessment.org_id,
           target=assessment, details={"created": len(report.created),
                                       "errors": len(report.errors)})
-    session().commit()
+    commit()
     send_emails([row["invitation_id"] for row in report.created])
     for row in report.created:
         row["url"] = f"{_public_url()}/take/{row['token']}"
@@ -165,6 +152,6 @@ def revoke_invitation(invitation_id: int):
     if invitation is None or invitation.assessment.org_id != current_user().org_id:
         raise NotFound(f"invitation {invitation_id} not found")
     revoke(session(), current_user(), invitation)
-    session().commit()
+    commit()
     return jsonify(ser.invitation(invitation))
 

@@ -2,39 +2,34 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import select
 
 from ....db import models as m
+from ....jobs import rows
 from ....scoring.types import CEFR_LEVELS, OUTCOMES
-from ....services import add_note, owned, record_review, set_candidate_status
-from ....services import erasure
-from ....services.attempts import enqueue_scoring_row
-from ....services.audit import actor_of, audit
-from ....services.errors import Conflict, InputError, NotFound
-from ...auth import check_types, current_user, int_arg, json_body, parse_datetime, recruiter
-from ...extensions import queue, session
+from ....services import add_note, erasure, owned, record_review, results, set_candidate_status
+from ....services.errors import InputError
+from ....services.filters import AttemptFilter, choose
+from ....services.lifecycle import FLAGS
+from ...auth import check_types, current_user, int_arg, json_body, paged, parse_datetime, recruiter
+from ...extensions import commit, session
 from .. import serializers as ser
 from . import bp
 
-from ...openapi import FLAGS  # noqa: E402  (one list for the filter and its documentation)
 
 
 def _attempt(attempt_id: int) -> m.Attempt:
-    attempt = session().get(m.Attempt, attempt_id)
-    if attempt is None or attempt.assessment.org_id != current_user().org_id:
-        raise NotFound(f"attempt {attempt_id} not found")
-    return attempt
+    return results.attempt_of(session(), attempt_id, current_user().org_id)
 
 
-def _choice(name: str, allowed: tuple[str, ...]) -> list[str] | None:
+def _choice(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     raw = request.args.get(name)
     if raw is None:
-        return None
-    values = [v.strip() for v in raw.split(",") if v.strip()]
-    bad = [v for v in values if v not in allowed]
-    if bad or not values:
-        raise InputError(f"{name} must be among {', '.join(allowed)}")
-    return values
+        return ()
+    values = tuple(v.strip() for v in raw.split(",") if v.strip())
+    if not values:
+        raise InputError(f"{name} must be one of {', '.join(allowed)}")
+    return choose(name, values, allowed)
 
 
 def _bool_arg(name: str) -> bool | None:
@@ -46,60 +41,31 @@ def _bool_arg(name: str) -> bool | None:
     return raw.lower() in ("true", "1")
 
 
-def _filtered():
-    A = m.Attempt
-    query = select(A).join(m.Assessment, A.assessment_id == m.Assessment.id).where(
-        m.Assessment.org_id == current_user().org_id)
-    if request.args.get("assessment_id") is not None:
-        query = query.where(A.assessment_id == int_arg("assessment_id", 0, 1, 2**31 - 1))
-    if (decisions := _choice("decision", OUTCOMES)) is not None:
-        query = query.where(A.final_decision.in_(decisions))
-    if (levels := _choice("cefr", CEFR_LEVELS)) is not None:
-        query = query.where(A.final_cefr.in_(levels))
-    if (statuses := _choice("status", m.ATTEMPT_STATUSES)) is not None:
-        query = query.where(A.status.in_(statuses))
-    if (review := _bool_arg("needs_review")) is not None:
-        query = query.where(A.needs_review.is_(review))
-    if (flags := _choice("flag", FLAGS)) is not None:
-        for flag in flags:
-            query = query.where(cast(A.flags, String).like(f'%"{flag}"%'))
-    if (flagged := _bool_arg("flagged")) is not None:
-        empty = cast(A.flags, String).in_(["[]", "null"]) | A.flags.is_(None)
-        query = query.where(~empty if flagged else empty)
-    if (since := parse_datetime(request.args.get("from"), "from")) is not None:
-        query = query.where(A.started_at >= since)
-    if (until := parse_datetime(request.args.get("to"), "to")) is not None:
-        query = query.where(A.started_at < until)
-    if q := (request.args.get("q") or "").strip().lower():
-        query = query.join(m.Candidate, A.candidate_id == m.Candidate.id).where(
-            m.Candidate.email.contains(q, autoescape=True)
-            | func.lower(m.Candidate.name).contains(q, autoescape=True))
-    return query
+def _criteria() -> AttemptFilter:
+    return AttemptFilter(
+        org_id=current_user().org_id,
+        assessment_id=int_arg("assessment_id", 0, 1, 2**31 - 1) or None,
+        decisions=_choice("decision", OUTCOMES), levels=_choice("cefr", CEFR_LEVELS),
+        attempt_statuses=_choice("status", m.ATTEMPT_STATUSES),
+        needs_review=_bool_arg("needs_review"), flags=_choice("flag", FLAGS),
+        flagged=_bool_arg("flagged"),
+        since=parse_datetime(request.args.get("from"), "from"),
+        until=parse_datetime(request.args.get("to"), "to"),
+        q=(request.args.get("q") or "").strip())
 
 
 @bp.get("/attempts")
 @recruiter()
 def list_attempts():
-    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
-    query = _filtered()
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    rows = session().scalars(query.order_by(m.Attempt.started_at.desc(), m.Attempt.id.desc())
-                             .offset((page_no - 1) * per_page).limit(per_page)).all()
-    return jsonify(ser.page([ser.attempt_summary(a) for a in rows], total, page_no, per_page))
-
-
-def _jobs(attempt: m.Attempt) -> dict[int, m.Job]:
-    ids = [a.id for a in attempt.answers]
-    rows = session().scalars(select(m.Job).where(m.Job.kind == "score",
-                                                 m.Job.answer_id.in_(ids))).all() if ids else []
-    return {j.answer_id: j for j in rows}
+    query = results.ordered(results.attempts_query(_criteria()))
+    return jsonify(paged(query, ser.attempt_summary))
 
 
 @bp.get("/attempts/<int:attempt_id>")
 @recruiter()
 def get_attempt(attempt_id: int):
     attempt = _attempt(attempt_id)
-    jobs = _jobs(attempt)
+    jobs = rows.for_answers(session(), [a.id for a in attempt.answers])
     reviews = session().scalars(select(m.Review).where(m.Review.attempt_id == attempt.id)
                                 .order_by(m.Review.id)).all()
     return jsonify({**ser.attempt_summary(attempt),
@@ -110,12 +76,9 @@ def get_attempt(attempt_id: int):
 @bp.get("/answers/<int:answer_id>/score")
 @recruiter()
 def get_score(answer_id: int):
-    answer = session().get(m.Answer, answer_id)
-    if answer is None or answer.attempt.assessment.org_id != current_user().org_id:
-        raise NotFound(f"answer {answer_id} not found")
+    answer = results.answer_of(session(), answer_id, current_user().org_id)
     if answer.latest_score is None:
-        job = session().scalar(select(m.Job).where(m.Job.kind == "score",
-                                                   m.Job.answer_id == answer.id))
+        job = rows.for_answers(session(), [answer.id]).get(answer.id)
         return jsonify({"answer_id": answer.id, "score": None,
                         "scoring": ser.scoring_state(answer, job)}), 202
     return jsonify({"answer_id": answer.id, "score": ser.score(answer.latest_score),
@@ -127,17 +90,9 @@ def get_score(answer_id: int):
 def rescore(answer_id: int):
     """Queue a failed (or any submitted) answer for scoring again, e.g. after
     the grammar engine or the model was fixed. Audited."""
-    answer = session().get(m.Answer, answer_id)
-    user = current_user()
-    if answer is None or answer.attempt.assessment.org_id != user.org_id:
-        raise NotFound(f"answer {answer_id} not found")
-    if answer.submitted_at is None:
-        raise Conflict("the answer has not been submitted", "not_submitted")
-    job = enqueue_scoring_row(session(), answer)
-    job.attempts = 0
-    audit(session(), actor_of(user), "answer.rescore", org_id=user.org_id, target=answer)
-    session().commit()
-    queue().enqueue_score(answer.id)
+    answer = results.answer_of(session(), answer_id, current_user().org_id)
+    commit(results.request_rescore(session(), current_user(), answer))
+    job = rows.for_answers(session(), [answer.id]).get(answer.id)
     return jsonify({"answer_id": answer.id, "score": ser.score(answer.latest_score),
                     "scoring": ser.scoring_state(answer, job)}), 202
 
@@ -150,7 +105,7 @@ def new_review(attempt_id: int):
     check_types(data, {"note": str, "reason": str, "cefr_override": (str, None),
                        "decision_override": (str, None)})
     review = record_review(session(), current_user(), attempt, data)
-    session().commit()
+    commit()
     return jsonify({"review": ser.review(review), "attempt": ser.attempt_summary(attempt)}), 201
 
 
@@ -171,7 +126,7 @@ def patch_candidate(candidate_id: int):
     check_types(data, {"status": str, "note": str})
     set_candidate_status(session(), current_user(), candidate, data.get("status"),
                          data.get("note") or "")
-    session().commit()
+    commit()
     return jsonify(ser.candidate(candidate))
 
 
@@ -180,7 +135,7 @@ def patch_candidate(candidate_id: int):
 def erase_candidate(candidate_id: int):
     candidate = owned(session(), m.Candidate, candidate_id, current_user().org_id)
     counts = erasure.erase_candidate(session(), current_user(), candidate)
-    session().commit()
+    commit()
     return jsonify({"erased": counts})
 
 
@@ -191,6 +146,6 @@ def new_note(candidate_id: int):
     data = json_body()
     check_types(data, {"text": str})
     note = add_note(session(), current_user(), candidate, data.get("text"))
-    session().commit()
+    commit()
     return jsonify({"id": note.id, "text": note.text, "author_id": note.author_id,
                     "created_at": ser.iso(note.created_at)}), 201

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
 from ....db import models as m
-from ....services import create_task, owned, save_role_profile
-from ....services.audit import actor_of, audit
-from ....services.errors import Conflict, Forbidden, InputError, NotFound
-from ....services.netguard import parse_target, private_address
-from ....services.security import new_token
-from ...auth import check_types, current_user, int_arg, json_body, recruiter
-from ...extensions import session
+from ....services import accounts, create_task, owned, save_role_profile, webhooks
+from ....services.errors import Forbidden
+from ...auth import check_types, current_user, json_body, paged, recruiter
+from ...extensions import commit, session
 from .. import serializers as ser
 from . import bp
 
@@ -39,7 +36,7 @@ def new_task():
     check_types(data, {"kind": str, "title": str, "prompt": str, "min_words": int,
                        "max_words": int, "time_limit_minutes": (int, None)})
     task = create_task(session(), current_user(), data)
-    session().commit()
+    commit()
     return jsonify(ser.task(task)), 201
 
 
@@ -70,7 +67,7 @@ def put_profile():
     if data.get("client_account_id") is not None:
         owned(session(), m.ClientAccount, data["client_account_id"], current_user().org_id)
     row = save_role_profile(session(), current_user(), data)
-    session().commit()
+    commit()
     return jsonify(ser.role_profile(row)), 201
 
 
@@ -87,103 +84,44 @@ def list_clients():
 def new_client():
     data = json_body()
     check_types(data, {"name": str})
-    name = str(data.get("name") or "").strip()
-    if not name or len(name) > 200:
-        raise InputError("a client account needs a name of 1 to 200 characters")
-    user = current_user()
-    client = m.ClientAccount(org_id=user.org_id, name=name)
-    session().add(client)
-    session().flush()
-    audit(session(), actor_of(user), "client_account.create", org_id=user.org_id, target=client)
-    session().commit()
+    client = accounts.create_client_account(session(), current_user(), data.get("name"))
+    commit()
     return jsonify({"id": client.id, "name": client.name}), 201
 
 
 @bp.get("/webhooks")
 @recruiter()
 def list_webhooks():
-    rows = session().scalars(select(m.Webhook).where(m.Webhook.org_id == current_user().org_id,
-                                                     m.Webhook.active.is_(True))
-                             .order_by(m.Webhook.id)).all()
-    return jsonify({"items": [ser.webhook(w) for w in rows]})
-
-
-def _check_url(url: object) -> str:
-    # The parser requests connects with decides the host (netguard).
-    target = parse_target(url)
-    if not current_app.config["ASSESSOR_CONFIG"].WEBHOOK_ALLOW_PRIVATE \
-            and private_address(target.host):
-        raise InputError("url must point to a public address, not loopback or a private "
-                         "network (ASSESSOR_WEBHOOK_ALLOW_PRIVATE=1 allows internal receivers)")
-    return str(url)
+    hooks = webhooks.active_webhooks(session(), current_user().org_id)
+    return jsonify({"items": [ser.webhook(w) for w in hooks]})
 
 
 @bp.post("/webhooks")
 @recruiter(write=True)
 def new_webhook():
-    user = current_user()
-    if user.role != "admin":
-        raise Forbidden("only admins manage webhooks")
     data = json_body()
     check_types(data, {"url": str, "secret": str, "events": list})
-    events = data.get("events") or ["score.ready"]
-    if not all(e == "score.ready" for e in events):
-        raise InputError("the only event is score.ready")
-    cap = current_app.config["ASSESSOR_CONFIG"].WEBHOOK_MAX_PER_ORG
-    active = session().scalar(select(func.count(m.Webhook.id)).where(
-        m.Webhook.org_id == user.org_id, m.Webhook.active.is_(True)))
-    if active >= cap:
-        raise Conflict(f"an organisation may have at most {cap} webhooks; delete one first",
-                       "webhook_limit")
-    hook = m.Webhook(org_id=user.org_id, url=_check_url(data.get("url")),
-                     secret=data.get("secret") or new_token(), events=events, active=True)
-    session().add(hook)
-    session().flush()
-    audit(session(), actor_of(user), "webhook.create", org_id=user.org_id, target=hook,
-          details={"url": hook.url})
-    session().commit()
+    config = current_app.config["ASSESSOR_CONFIG"]
+    hook = webhooks.create_webhook(session(), current_user(), data,
+                                   max_per_org=config.WEBHOOK_MAX_PER_ORG,
+                                   allow_private=config.WEBHOOK_ALLOW_PRIVATE)
+    commit()
     return jsonify(ser.webhook(hook, secret=True)), 201
-
-
-def _live_hook(webhook_id: int, org_id: int) -> m.Webhook:
-    # A deleted webhook stays in the database (its deliveries are history)
-    # but is gone for the API.
-    hook = owned(session(), m.Webhook, webhook_id, org_id)
-    if not hook.active:
-        raise NotFound(f"webhook {webhook_id} not found")
-    return hook
 
 
 @bp.delete("/webhooks/<int:webhook_id>")
 @recruiter(write=True)
 def delete_webhook(webhook_id: int):
-    user = current_user()
-    if user.role != "admin":
-        raise Forbidden("only admins manage webhooks")
-    hook = _live_hook(webhook_id, user.org_id)
-    hook.active = False
-    # Its queued deliveries carry candidate data: none of them may go out now.
-    cancelled = session().execute(
-        update(m.WebhookDelivery).where(m.WebhookDelivery.webhook_id == hook.id,
-                                        m.WebhookDelivery.status == "pending")
-        .values(status="cancelled", next_attempt_at=None)
-        .execution_options(synchronize_session=False)).rowcount
-    audit(session(), actor_of(user), "webhook.disable", org_id=user.org_id, target=hook,
-          details={"cancelled_deliveries": cancelled})
-    session().commit()
+    webhooks.disable_webhook(session(), current_user(), webhook_id)
+    commit()
     return "", 204
 
 
 @bp.get("/webhooks/<int:webhook_id>/deliveries")
 @recruiter()
 def list_deliveries(webhook_id: int):
-    hook = _live_hook(webhook_id, current_user().org_id)
-    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
-    query = select(m.WebhookDelivery).where(m.WebhookDelivery.webhook_id == hook.id)
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    rows = session().scalars(query.order_by(m.WebhookDelivery.id.desc())
-                             .offset((page_no - 1) * per_page).limit(per_page)).all()
-    return jsonify(ser.page([ser.delivery(d) for d in rows], total, page_no, per_page))
+    hook = webhooks.live_webhook(session(), webhook_id, current_user().org_id)
+    return jsonify(paged(webhooks.deliveries_query(hook), ser.delivery))
 
 
 @bp.get("/audit")
@@ -192,9 +130,5 @@ def list_audit():
     user = current_user()
     if user.role != "admin":
         raise Forbidden("only admins read the audit log")
-    page_no, per_page = int_arg("page", 1, 1, 100_000), int_arg("per_page", 50, 1, 200)
     query = select(m.AuditLog).where(m.AuditLog.org_id == user.org_id)
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    rows = session().scalars(query.order_by(m.AuditLog.id.desc())
-                             .offset((page_no - 1) * per_page).limit(per_page)).all()
-    return jsonify(ser.page([ser.audit(e) for e in rows], total, page_no, per_page))
+    return jsonify(paged(query.order_by(m.AuditLog.id.desc()), ser.audit))

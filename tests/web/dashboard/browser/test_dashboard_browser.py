@@ -31,7 +31,7 @@ MIDDLE = ("Hello, thanks for your message. I am sorry your order is late. I chec
 
 def _answer(live, token: str, text: str, task_ids: list[int]) -> None:
     headers = {"X-Invitation-Token": token}
-    started = requests.post(f"{live.base}/api/v1/applicant/attempt", headers=headers, timeout=30)
+    started = requests.post(f"{live.base}/api/v1/applicant/attempt", headers=headers, json={"consent": True}, timeout=30)
     assert started.status_code in (200, 201), started.text
     for task_id in task_ids:
         sent = requests.post(f"{live.base}/api/v1/applicant/answers/{task_id}/submit",

@@ -1,4 +1,4 @@
-"""Dashboard service actions: password reset, open/close, invitation states,
+"""Service actions the dashboard and the API share: password reset, open/close, invitation states,
 resend, client accounts and the edit lock."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from assessor import services
 from assessor.db.base import utcnow
 from assessor.db.models import Assessment, AuditLog, Invitation, User
 from assessor.errors import InputError
-from assessor.services import dashboard_admin as da
+from assessor.services import accounts, assessments, invitations
 from assessor.services.errors import Conflict, Forbidden
 from assessor.services.security import check_password
 from tests.support.dashboard import make_org
@@ -26,20 +26,20 @@ def _user(s, org, role):
 ])
 def test_password_rules(password, ok):
     if ok:
-        assert da.check_password_rules(password) == password
+        assert accounts.check_password_rules(password) == password
     else:
         with pytest.raises(InputError):
-            da.check_password_rules(password)
+            accounts.check_password_rules(password)
 
 
 def test_reset_password_is_admin_only_and_audited(db):
     org = make_org(db)
     with db.transaction() as s:
         admin, viewer = _user(s, org, "admin"), _user(s, org, "viewer")
-        da.reset_password(s, admin, viewer, "another pass phrase")
+        accounts.reset_password(s, admin, viewer, "another pass phrase")
         assert check_password(viewer.password_hash, "another pass phrase")
         with pytest.raises(Forbidden):
-            da.reset_password(s, _user(s, org, "recruiter"), viewer, "another pass phrase")
+            accounts.reset_password(s, _user(s, org, "recruiter"), viewer, "another pass phrase")
         entry = s.query(AuditLog).filter_by(action="user.password_reset").one()
         assert entry.target_id == viewer.id and "pass phrase" not in str(entry.details)
 
@@ -49,22 +49,22 @@ def test_admins_cannot_deactivate_themselves(db):
     with db.transaction() as s:
         admin = _user(s, org, "admin")
         with pytest.raises(Conflict):
-            da.set_active(s, admin, admin, False)
-        assert da.set_active(s, admin, _user(s, org, "viewer"), False).active is False
+            accounts.set_active(s, admin, admin, False)
+        assert accounts.set_active(s, admin, _user(s, org, "viewer"), False).active is False
 
 
 def test_open_and_close(db):
     org = make_org(db)
     with db.transaction() as s:
         user, assessment = _user(s, org, "recruiter"), s.get(Assessment, org.assessment_id)
-        assert da.is_open(assessment)
-        da.set_open(s, user, assessment, False)
-        assert not da.is_open(assessment)
+        assert assessments.open_now(assessment)
+        assessments.set_open(s, user, assessment, False)
+        assert not assessments.open_now(assessment)
         assessment.opens_at = utcnow() + timedelta(days=3)
-        da.set_open(s, user, assessment, True)
-        assert da.is_open(assessment)
+        assessments.set_open(s, user, assessment, True)
+        assert assessments.open_now(assessment)
         with pytest.raises(Forbidden):
-            da.set_open(s, _user(s, org, "viewer"), assessment, False)
+            assessments.set_open(s, _user(s, org, "viewer"), assessment, False)
 
 
 def test_invitation_states_and_resend(db):
@@ -75,18 +75,18 @@ def test_invitation_states_and_resend(db):
         old, _ = services.invite(s, user, assessment, "o@example.com")
         old.expires_at = utcnow() - timedelta(days=1)
         used, _ = services.invite(s, user, assessment, "u@example.com")
-        services.start_attempt(s, used)
+        services.start_attempt(s, used, consent=True)
         gone, _ = services.invite(s, user, assessment, "g@example.com")
         services.revoke(s, user, gone)
-        rows, total = da.invitation_rows(s, assessment)
+        rows, total = invitations.invitation_rows(s, assessment)
         states = {r.invitation.candidate.email: r.state for r in rows}
         assert states == {"p@example.com": "pending", "o@example.com": "expired",
                           "u@example.com": "started", "g@example.com": "revoked"}
-        new, token = da.resend(s, user, old, days=3)
+        new, token = invitations.resend(s, user, old, days=3)
         assert old.revoked_at is not None and new.id != old.id
         assert services.invitation_for_token(s, token).id == new.id
         with pytest.raises(Conflict):
-            da.resend(s, user, used)
+            invitations.resend(s, user, used)
         assert s.query(Invitation).count() == total + 1
 
 
@@ -94,20 +94,22 @@ def test_client_accounts_are_unique_per_org(db):
     org = make_org(db)
     with db.transaction() as s:
         user = _user(s, org, "recruiter")
-        da.create_client_account(s, user, "Acme Telecom")
+        accounts.create_client_account(s, user, "Acme Telecom")
         with pytest.raises(Conflict):
-            da.create_client_account(s, user, "Acme Telecom")
+            accounts.create_client_account(s, user, "Acme Telecom")
         with pytest.raises(InputError):
-            da.create_client_account(s, user, "  ")
+            accounts.create_client_account(s, user, "  ")
 
 
 def test_tasks_and_thresholds_lock_once_started(db):
     org = make_org(db)
     with db.transaction() as s:
         user, assessment = _user(s, org, "recruiter"), s.get(Assessment, org.assessment_id)
-        da.check_editable(s, assessment, {"tasks": [1]})  # nobody started: fine
+        task_ids = [i.task_id for i in assessment.items]
+        services.update_assessment(s, user, assessment, {"tasks": task_ids})  # nobody started
         invitation, _ = services.invite(s, user, assessment, "x@example.com")
-        services.start_attempt(s, invitation)
-        da.check_editable(s, assessment, {"title": "New title"})
-        with pytest.raises(Conflict):
-            da.check_editable(s, assessment, {"thresholds": {"min_overall": "A1"}})
+        services.start_attempt(s, invitation, consent=True)
+        services.update_assessment(s, user, assessment, {"title": "New title"})
+        assert assessment.title == "New title"
+        with pytest.raises(Conflict, match="cannot change once attempts exist"):
+            services.update_assessment(s, user, assessment, {"thresholds": {"min_overall": "A1"}})

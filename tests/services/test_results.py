@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 
 from assessor.errors import InputError
-from assessor.services.dashboard_candidates import (Filters, candidate_page, export_csv, funnel,
-                                                    level_distribution, safe_cell)
+from assessor.services.export import export_csv, safe_cell
+from assessor.services.filters import Filters
+from assessor.services.results import candidate_page, funnel, level_distribution
 from tests.support.dashboard import make_org, scored_attempt
 
 
@@ -149,7 +150,7 @@ def test_export_has_every_filtered_row_and_defuses_formulas(db, people):
 def test_percentile_among_the_assessments_applicants():
     from types import SimpleNamespace
 
-    from assessor.services.dashboard_candidates import percentiles
+    from assessor.services.results import percentiles
 
     attempts = [SimpleNamespace(id=i, assessment_id=7, score=s)
                 for i, s in enumerate([10.0, 20.0, 20.0, 40.0, None])]
