@@ -204,7 +204,7 @@ def applicant(base: str, tenant: dict, n: int, drafts: int, results: Results) ->
     api = f"{base}/api/v1/applicant"
     if not call(results, "open", "GET", api, headers=head):
         return
-    if not call(results, "start", "POST", f"{api}/attempt", headers=head):
+    if not call(results, "start", "POST", f"{api}/attempt", headers=head, json={"consent": True}):
         return
     for task, text in zip(tenant["tasks"], tenant["answers"]):
         text = answer_text(text, n)

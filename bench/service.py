@@ -42,7 +42,7 @@ def main() -> int:
         token = client.post(f"/api/v1/assessments/{info.assessment_id}/invitations",
                             headers=auth, json={"email": f"bench{i}@example.com"}).json["token"]
         head = {"X-Invitation-Token": token}
-        client.post("/api/v1/applicant/attempt", headers=head)
+        client.post("/api/v1/applicant/attempt", headers=head, json={"consent": True})
         for task, text in zip(tasks, answers):
             start = time.perf_counter()
             response = client.post(f"/api/v1/applicant/answers/{task}/submit",

@@ -63,7 +63,7 @@ def submit(app, answers: list[str], tag: str) -> None:
         token = client.post(f"/api/v1/assessments/{info.assessment_id}/invitations", headers=auth,
                             json={"email": f"{tag}-{i}@example.com"}).json["token"]
         head = {"X-Invitation-Token": token}
-        client.post("/api/v1/applicant/attempt", headers=head)
+        client.post("/api/v1/applicant/attempt", headers=head, json={"consent": True})
         for task, text in zip(tasks, answers[i:i + len(tasks)]):
             r = client.post(f"/api/v1/applicant/answers/{task}/submit", json={"text": text},
                             headers={**head, "Idempotency-Key": f"{tag}-{i}-{task}"})
