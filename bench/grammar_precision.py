@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -21,8 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assessor.scoring.engines.builtin import BuiltinEngine  # noqa: E402
-from assessor.scoring.nlp import get_nlp  # noqa: E402
+from bench.runners import BuiltinRunner, ShownRunner  # noqa: E402
 
 MATCHING_RULE = (
     "a flagged span [s, s+len) is correct if it overlaps a gold edit's span [gs, ge) "
@@ -321,90 +319,6 @@ def print_table(title: str, table: dict) -> None:
         print(f"  {cat:<15}{row['flagged']:>8}{p:>10}{row['gold_edits']:>8}{r:>8}")
 
 
-class BuiltinRunner:
-    """Runs the engine once per sample and keeps the time it took."""
-
-    def __init__(self) -> None:
-        self.nlp, self.engine = get_nlp(), BuiltinEngine()
-        self.cache: dict[int, list] = {}
-        self.parse = self.check = 0.0
-        self.words = 0
-
-    def __call__(self, sample: Sample) -> list[tuple[int, int, str, str]]:
-        key = id(sample)
-        if key not in self.cache:
-            t0 = time.perf_counter()
-            doc = self.nlp(sample.text)
-            t1 = time.perf_counter()
-            issues = self.engine.check(sample.text, doc)
-            self.parse += t1 - t0
-            self.check += time.perf_counter() - t1
-            self.words += len(sample.text.split())
-            self.cache[key] = [(i.offset, i.length, i.category, i.rule_id) for i in issues]
-        return self.cache[key]
-
-    def timing(self) -> dict[str, float]:
-        per250 = 250 / max(self.words, 1) * 1000
-        return {"parse": round(self.parse * per250, 1), "check": round(self.check * per250, 1)}
-
-
-class ShownRunner:
-    """What a result shows: the built-in engine's issues, harper's that do not
-    overlap them (engines.select.merge_shown; ``harper=True``) and the neural
-    detector's sure flags that no engine raised (scorer._with_neural_issues).
-    The shipped detector learned from half of the W&I writers, so it is
-    judged only on sets it never saw (CoNLL-2014, FCE dev)."""
-
-    def __init__(self, harper: "HarperRunner | None" = None) -> None:
-        from assessor.scoring import neural
-        self.nlp, self.engine, self.detector = get_nlp(), BuiltinEngine(), neural.default()
-        self.harper = harper
-
-    def __call__(self, sample: Sample) -> list[tuple[int, int, str, str]]:
-        from assessor.scoring import neural_feedback
-        from assessor.scoring.engines.select import merge_shown
-        doc = self.nlp(sample.text)
-        issues = self.engine.check(sample.text, doc)
-        if self.harper is not None:
-            issues = merge_shown({"builtin": issues, "harper": self.harper.issues(sample)})
-        issues += neural_feedback.issues(doc, self.detector.token_probabilities(doc), self.detector, issues)
-        return [(i.offset, i.length, i.category, i.rule_id) for i in issues]
-
-
-class HarperRunner:
-    """harper as the service runs it (allow-listed rules), timed."""
-
-    def __init__(self) -> None:
-        from assessor.scoring.engines.harper import HarperEngine
-        self.engine, self.cache, self.seconds, self.words = HarperEngine(), {}, 0.0, 0
-
-    def issues(self, sample: Sample) -> list:
-        if id(sample) not in self.cache:
-            t0 = time.perf_counter()
-            self.cache[id(sample)] = self.engine.check(sample.text)
-            self.seconds += time.perf_counter() - t0
-            self.words += len(sample.text.split())
-        return self.cache[id(sample)]
-
-    def __call__(self, sample: Sample) -> list[tuple[int, int, str, str]]:
-        return [(i.offset, i.length, i.category, i.rule_id) for i in self.issues(sample)]
-
-    def ms_per_250_words(self) -> float:
-        return round(self.seconds / max(self.words, 1) * 250e3, 2)
-
-
-def harper_sets(conll: list[Sample], fce: list[Sample]) -> list:
-    """The sets of ``--harper``: harper's column, and the shown feedback with
-    and without it, on the sets the shipped detector never saw."""
-    harper, builtin = HarperRunner(), BuiltinRunner()
-    shown, with_harper = ShownRunner(), ShownRunner(harper)
-    return [(f"{label} on {name}", samples, runner)
-            for name, samples in (("FCE dev", fce), ("CoNLL-2014", conll))
-            for label, runner in (("builtin", builtin), ("harper (allow-list)", harper),
-                                  ("shown (builtin + neural)", shown),
-                                  ("shown (builtin + harper + neural)", with_harper))], harper
-
-
 def lt_flags(sample: Sample) -> list[tuple[int, int, str, str]]:
     return [(s, n, c, c) for s, n, c in sample.lt or []]
 
@@ -429,13 +343,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "grammar_precision.json")
     parser.add_argument("--rules", action="store_true", help="also print precision per rule")
     parser.add_argument("--harper", action="store_true",
-                        help="only harper's column and the shown feedback with and without it")
+                        help="only harper's column and the shown feedback with and without it "
+                             "(harper_rules.run_shown)")
     args = parser.parse_args(argv)
     if not (args.shared / "data").is_dir():
         print(f"no data at {args.shared}/data; pass --shared", file=sys.stderr)
         return 2
     if args.harper:
-        return run_harper(args)
+        # The comparison lives with harper's rule choice, which imports this
+        # module by its package name: let it find this copy, not load another.
+        sys.modules.setdefault("bench.grammar_precision", sys.modules[__name__])
+        from bench.harper_rules import run_shown
+        return run_shown(args)
     wi, conll = load_wi(args.shared, args.limit), load_conll(args.shared, args.limit)
     builtin, shown, fce = BuiltinRunner(), ShownRunner(), load_fce_dev(args.shared)
     result = {"matching_rule": MATCHING_RULE, "limit": args.limit, "sets": {}}
@@ -454,19 +373,6 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(f"written: {args.out}")
-    return 0
-
-
-def run_harper(args) -> int:
-    sets, harper = harper_sets(load_conll(args.shared, args.limit), load_fce_dev(args.shared))
-    result = {"matching_rule": MATCHING_RULE, "limit": args.limit,
-              "sets": {name: evaluate(name, samples, runner, args.rules) for name, samples, runner in sets}}
-    result["harper_ms_per_250_words"] = harper.ms_per_250_words()
-    print(f"\nharper check per 250 words: {result['harper_ms_per_250_words']} ms")
-    out = args.out.with_name("grammar_precision_harper.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(f"written: {out}")
     return 0
 
 

@@ -4,8 +4,8 @@ harper is a rule-based English grammar checker in Rust. It runs beside the
 primary engine for the *feedback only*: the levels keep reading the built-in
 engine's issues (``select.evidence_issues``). Only the rules on the allow-list
 in ``assessor/data/harper/rules.json`` are run, each chosen because its flags
-matched human corrections at precision 0.75 or better on learner essays
-(``bench/harper_rules.py``; figures in that folder's README).
+matched human corrections at precision 0.75 or better on each of two sets of
+learner essays (``bench/harper_rules.py``; figures in that folder's README).
 
 Every lint becomes :class:`~assessor.scoring.types.Issue` here, so nothing
 else depends on harper's rule names, lint kinds or message markup. Any harper
