@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from ..db.base import utcnow
 from ..db.models import Answer, Attempt, Invitation
 from ..scoring.text import word_count
-from ..scoring.types import cefr_to_level, level_to_cefr, level_to_score
+from ..scoring.types import cefr_to_level, level_to_score
 from .lifecycle import aware, not_startable, over_word_limit
-from .reviews import weighted_level
+from .reviews import trait_levels
 from .security import hash_token
 
 
@@ -142,22 +142,12 @@ def progress(session: Session, invitation: Invitation) -> list[dict[str, Any]]:
             "attempt_id": attempt.id, "assessment": attempt.assessment.title,
             "date": attempt.submitted_at or attempt.started_at,
             "cefr": attempt.final_cefr, "score": attempt.score,
-            "traits": _trait_levels(attempt),
+            "traits": trait_levels(attempt.answers),
             "required_cefr": bar,
             "required_score": level_to_score(cefr_to_level(bar) - 0.5) if bar else None,
             "current": attempt.invitation_id == invitation.id,
         })
     return rows
-
-
-def _trait_levels(attempt: Attempt) -> dict[str, Any]:
-    """Word-weighted grammar and vocabulary levels over the attempt's answers."""
-    out: dict[str, Any] = {}
-    for trait in ("grammar", "vocabulary"):
-        level = weighted_level(attempt.answers, lambda r, t=trait: (r.get(t) or {}).get("level"))
-        level = round(level, 3) if level is not None else None
-        out[trait], out[f"{trait}_cefr"] = level, level_to_cefr(level)
-    return out
 
 
 def answers_by_task(attempt: Attempt) -> dict[int, Answer]:

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, object_session
 
-from ..db.models import Answer, Attempt, Review
+from ..db.models import Attempt, Review
 
 _REVIEW_PREFIX = "Needs human review: "
 _NO_DECISION_PREFIX = "No decision: "
@@ -170,16 +170,3 @@ def override_reasons(session: Session, attempt_ids: Iterable[int]) -> dict[int, 
 def explain_many(session: Session, attempts: list[Attempt]) -> dict[int, Explanation]:
     reasons = override_reasons(session, [a.id for a in attempts])
     return {a.id: explain(a, reasons.get(a.id)) for a in attempts}
-
-
-def explain_ids(session: Session, attempt_ids: list[int], chunk: int = 500) -> dict[int, Explanation]:
-    """Accounts for many attempts by id (the export), loaded in chunks so a
-    large export never holds every answer at once."""
-    out: dict[int, Explanation] = {}
-    for start in range(0, len(attempt_ids), chunk):
-        ids = attempt_ids[start:start + chunk]
-        attempts = session.scalars(select(Attempt).where(Attempt.id.in_(ids)).options(
-            selectinload(Attempt.answers).selectinload(Answer.scores),
-            selectinload(Attempt.answers).selectinload(Answer.task))).all()
-        out.update(explain_many(session, list(attempts)))
-    return out

@@ -30,6 +30,17 @@ def weighted_level(answers, read) -> float | None:
     return sum(level * words for level, words in pairs) / total if total else None
 
 
+def trait_levels(answers) -> dict[str, Any]:
+    """Word-weighted grammar and vocabulary levels (1-6) and their bands over
+    the answers' latest scores: the applicant's progress and the export."""
+    out: dict[str, Any] = {}
+    for trait in ("grammar", "vocabulary"):
+        level = weighted_level(answers, lambda r, t=trait: (r.get(t) or {}).get("level"))
+        level = round(level, 3) if level is not None else None
+        out[trait], out[f"{trait}_cefr"] = level, level_to_cefr(level)
+    return out
+
+
 def summarise(attempt: Attempt) -> bool:
     """Fill the attempt's summary columns once every submitted answer has a
     score; returns True when the attempt became ``scored``."""

@@ -1,5 +1,5 @@
 """The candidate table with its filters, the funnel and level charts, and
-the CSV export of the filtered table."""
+the CSV and XLSX export of the filtered table."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...db.models import CANDIDATE_STATUSES, Assessment
 from ...scoring.types import CEFR_LEVELS, OUTCOMES
 from ...services.audit import actor_of, audit
-from ...services.export import export_csv
+from ...services.export import export_csv, export_xlsx as build_xlsx
 from ...services.filters import PER_PAGE, Filters
 from ...services.lifecycle import FLAGS
 from ...services.results import candidate_page, funnel, level_distribution, percentiles
@@ -57,20 +57,33 @@ def _sort_link(f: Filters, column: str) -> str:
     return url_for("dashboard.candidates", **f.to_args(sort=column, order=order, page=1))
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @bp.get("/dashboard/candidates.csv")
 @login_required()
 def export():
+    # A BOM makes Excel read the file as UTF-8 (names with accents).
+    return _export("csv", lambda *a: "\ufeff" + export_csv(*a), "text/csv")
+
+
+@bp.get("/dashboard/candidates.xlsx")
+@login_required()
+def export_xlsx():
+    return _export("xlsx", build_xlsx, XLSX)
+
+
+def _export(kind: str, build, mimetype: str) -> Response:
     f = Filters.from_args(request.args)
     user = current_user()
-    body = export_csv(db(), user.org_id, f)
+    body = build(db(), user.org_id, f)
     # Exports carry personal data out of the system: who took what is audited.
     # The search text may be a candidate's name or email: only whether there was one.
     filters = {k: v for k, v in f.to_args(page=1, per_page=25).items() if k != "q"}
     audit(db(), actor_of(user), "candidates.export", org_id=user.org_id,
-          details={"filters": filters, "search": bool(f.q)})
+          details={"filters": filters, "search": bool(f.q), "format": kind})
     commit()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
-    # A BOM makes Excel read the file as UTF-8 (names with accents).
-    return Response("\ufeff" + body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="candidates-{stamp}.csv"',
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="candidates-{stamp}.{kind}"',
         "Cache-Control": "no-store"})
