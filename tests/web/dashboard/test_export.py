@@ -11,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from assessor.db.models import Assessment, Attempt, AuditLog, ClientAccount, Score
+from assessor.db.models import Assessment, Attempt, AuditLog, ClientAccount, Score, User
+from assessor.services import record_review
 from assessor.services.export import EXPORT_COLUMNS
 from tests.support.dashboard import post, scored_attempt
 
@@ -104,3 +105,25 @@ def test_both_exports_are_filtered_and_audited(db, exported, as_role):
 def test_the_candidate_table_links_both_exports(exported, as_role):
     page = as_role("viewer").get("/dashboard/candidates?decision=pass").get_data(as_text=True)
     assert "/dashboard/candidates.csv?" in page and "/dashboard/candidates.xlsx?" in page
+
+
+def test_the_latest_override_counts_not_a_later_note(db, exported, as_role):
+    weak = exported.attempts["weak@example.com"]
+    path = f"/dashboard/attempts/{weak}/review"
+    assert post(as_role("admin"), path, {"cefr_override": "B1",
+                                         "reason": "Second opinion"}).status_code == 302
+    with db.transaction() as s:  # a review note without an override (the API allows it)
+        recruiter = s.scalars(select(User).where(User.email == exported.emails["recruiter"])).one()
+        record_review(s, recruiter, s.get(Attempt, weak), {"note": "Called back"})
+    row = {r["email"]: r for r in _csv_rows(as_role("viewer"))}["weak@example.com"]
+    assert row["override_reason"] == "Second opinion"
+    assert row["override_reviewer"] == f"Admin {exported.org_id}"
+    assert (row["level"], row["computed_level"], row["decision"]) == ("B1", "A2", "trainable")
+
+
+def test_xlsx_drops_characters_xml_cannot_hold(db, exported, as_role):
+    with db.transaction() as s:
+        s.get(Attempt, exported.attempts["weak@example.com"]).candidate.name = "Wanda\x01 Weak"
+    sheet = _xlsx_sheet(as_role("viewer"), "?sort=name&order=desc")
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "Wanda Weak", FORMULA]
